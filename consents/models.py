@@ -1,0 +1,1 @@
+"""Consent wordings, consents, agency requests and the disclosure register (to come)."""

@@ -1,0 +1,169 @@
+"""Reads that depend on who is asking. Anything a user may not see behaves as if it did not exist."""
+
+from typing import Any
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from families.models import Assignment, CaseNote, Family, FamilyStatus, Professional, Referral, ReferralOutcome, Visit
+from homestart.models import Role, User
+from homestart.permissions import can_coordinate, is_volunteer
+
+ACTIVE_STATUSES = (FamilyStatus.REFERRED, FamilyStatus.WAITING_LIST, FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED)
+
+
+def _object_permission_filter(user: Any, perm: str, queryset: QuerySet) -> QuerySet:
+    """Objects the user holds ``perm`` on, by object permission only: no superuser or global bypass."""
+    return get_objects_for_user(
+        user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False
+    )
+
+
+def families_for_user(user: Any) -> QuerySet[Family]:
+    """Families the user may open: a coordinator's whole scheme; a volunteer's current assignments; else none."""
+    if can_coordinate(user):
+        return Family.objects.filter(scheme_id=user.scheme_id)
+    if is_volunteer(user):
+        return _object_permission_filter(user, "families.view_family", Family.objects.filter(scheme_id=user.scheme_id))
+    return Family.objects.none()
+
+
+def get_family_for_user_or_404(user: Any, pk: Any) -> Family:
+    try:
+        return families_for_user(user).select_related("lead_coordinator", "health_visitor__agency").get(pk=pk)
+    except (Family.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such family") from None
+
+
+def case_notes_for_user(user: Any, family: Family) -> QuerySet[CaseNote]:
+    """Private notes about the family that the user holds the read permission on (author while assigned, coordinator)."""
+    if not (can_coordinate(user) or is_volunteer(user)):
+        return CaseNote.objects.none()
+    notes = CaseNote.objects.filter(family=family).select_related("author", "visit")
+    return _object_permission_filter(user, "families.view_casenote", notes)
+
+
+def is_assigned(user: Any, family: Family) -> bool:
+    return Assignment.objects.filter(family=family, volunteer_id=user.pk, ended_on__isnull=True).exists()
+
+
+def open_assignments(family: Family) -> QuerySet[Assignment]:
+    return family.assignments.filter(ended_on__isnull=True).select_related("volunteer")
+
+
+def assignment_history(family: Family) -> QuerySet[Assignment]:
+    return family.assignments.select_related("volunteer", "assigned_by").order_by("-started_on", "-pk")
+
+
+def get_open_assignment_for_user_or_404(user: Any, family: Family, pk: Any) -> Assignment:
+    try:
+        return open_assignments(family).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assignment") from None
+
+
+def visits_for_family(family: Family) -> QuerySet[Visit]:
+    return family.visits.select_related("volunteer").order_by("-visited_on", "-pk")
+
+
+def referrals_waiting(user: Any) -> QuerySet[Referral]:
+    """Referrals in the coordinator's scheme still waiting for a decision or on the waiting list."""
+    if not can_coordinate(user):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(
+            family__scheme_id=user.scheme_id, outcome__in=[ReferralOutcome.PENDING, ReferralOutcome.WAITING_LIST]
+        )
+        .select_related("family", "referrer__agency")
+        .order_by("date_received", "pk")
+    )
+
+
+def get_referral_for_user_or_404(user: Any, pk: Any) -> Referral:
+    if not can_coordinate(user):
+        raise Http404("No such referral")
+    try:
+        return Referral.objects.select_related("family", "referrer__agency").get(pk=pk, family__scheme_id=user.scheme_id)
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such referral") from None
+
+
+def family_referrals(family: Family) -> QuerySet[Referral]:
+    return family.referrals.select_related("referrer__agency", "decided_by", "received_by")
+
+
+def caseload_counts(user: Any) -> dict[str, int]:
+    """How many of the coordinator's own families are in each status (one query)."""
+    rows = (
+        Family.objects.filter(scheme_id=user.scheme_id, lead_coordinator_id=user.pk)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def caseload(user: Any, status: str | None = None) -> QuerySet[Family]:
+    """The coordinator's own families, with current volunteers and the date of the last visit, newest first."""
+    families = Family.objects.filter(scheme_id=user.scheme_id, lead_coordinator_id=user.pk)
+    if status:
+        families = families.filter(status=status)
+    return families.annotate(last_visit_on=Max("visits__visited_on")).prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.filter(ended_on__isnull=True).select_related("volunteer"), to_attr="current_assignments")
+    )
+
+
+def search_families(user: Any, query: str) -> QuerySet[Family]:
+    """Families the user may open whose reference, name or postcode matches; never across schemes."""
+    query = query.strip()
+    if not query:
+        return Family.objects.none()
+    compact = query.replace(" ", "")
+    return (
+        families_for_user(user)
+        .filter(
+            Q(reference__icontains=query)
+            | Q(family_name__icontains=query)
+            | Q(postcode__icontains=query)
+            | Q(postcode__icontains=compact)
+            | Q(members__first_name__icontains=query)
+            | Q(members__last_name__icontains=query)
+        )
+        .distinct()
+        .select_related("lead_coordinator")
+        .order_by("family_name", "reference")
+    )
+
+
+def volunteers_in_scheme(user: Any) -> QuerySet[User]:
+    """Active volunteers in the coordinator's scheme, with their current families."""
+    if not can_coordinate(user):
+        return User.objects.none()
+    return (
+        User.objects.filter(scheme_id=user.scheme_id, role=Role.VOLUNTEER, is_active=True)
+        .select_related("volunteer_profile")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(ended_on__isnull=True).select_related("family"),
+                to_attr="current_assignments",
+            )
+        )
+        .order_by("first_name", "last_name")
+    )
+
+
+def volunteer_families(user: Any) -> QuerySet[Family]:
+    """A volunteer's current families, with the date of their own last visit to each."""
+    return (
+        families_for_user(user)
+        .filter(assignments__volunteer_id=user.pk, assignments__ended_on__isnull=True)
+        .annotate(last_visit_on=Max("visits__visited_on", filter=Q(visits__volunteer_id=user.pk)))
+        .select_related("lead_coordinator")
+        .order_by("family_name")
+        .distinct()
+    )
+
+
+def professionals_in_scheme(user: Any) -> QuerySet[Professional]:
+    return Professional.objects.filter(agency__scheme_id=user.scheme_id).select_related("agency").order_by("name")

@@ -1,0 +1,100 @@
+"""The scheme, its people, and the audit log every other app writes to."""
+
+from auditlog.models import AbstractLogEntry
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class Scheme(models.Model):
+    """A local Home-Start charity. Every user and every record belongs to exactly one scheme."""
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField(
+        max_length=8,
+        unique=True,
+        help_text="Short letters used in family reference numbers, for example PMH.",
+    )
+    address = models.TextField(blank=True, help_text="Printed as the letterhead on letters.")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    VOLUNTEER = "volunteer", "Volunteer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class User(AbstractUser):
+    """A person who signs in. Users are deactivated, never deleted (the audit log points at them)."""
+
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_safeguarding_lead = models.BooleanField(
+        "designated safeguarding lead",
+        default=False,
+        help_text="Only a coordinator can be a designated safeguarding lead (DSL).",
+    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="users")
+    phone = models.CharField(max_length=40, blank=True)
+
+    objects = UserManager()
+
+    REQUIRED_FIELDS = ["email", "role", "scheme"]
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_safeguarding_lead=False) | Q(role=Role.COORDINATOR),
+                name="user_only_coordinators_are_dsl",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_volunteer(self) -> bool:
+        return self.role == Role.VOLUNTEER
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def role_label(self) -> str:
+        if self.is_coordinator and self.is_safeguarding_lead:
+            return "Coordinator and designated safeguarding lead"
+        return self.get_role_display()
+
+
+class AuditEvent(models.TextChoices):
+    """What an audit entry records beyond auditlog's create/update/delete."""
+
+    CHANGE = "", "Record changed"
+    LOGIN = "login", "Signed in"
+    LOGOUT = "logout", "Signed out"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    NOTE_READ = "note_read", "Private note read"
+
+
+class AuditEntry(AbstractLogEntry):
+    """One line of the audit log (django-auditlog's entry, with the kind of event named)."""
+
+    event = models.CharField(max_length=32, choices=AuditEvent.choices, blank=True, default="", db_index=True)
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["content_type", "object_id"], name="auditentry_object_idx")]

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from homestart import views
+
+urlpatterns = [
+
+
+
+
+
+
+
+]

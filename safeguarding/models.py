@@ -1,0 +1,1 @@
+"""Safeguarding concerns and their timeline (to come)."""
