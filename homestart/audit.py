@@ -77,9 +77,8 @@ def record_event(
     context = _context()
     actor = actor if actor is not None else context.get("actor")
     target = instance if instance is not None else actor
-    model = type(target) if target is not None else get_user_model()
     return AuditEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(model),
+        content_type=ContentType.objects.get_for_model(target if target is not None else get_user_model()),
         object_pk=str(target.pk) if target is not None else "",
         object_id=target.pk if target is not None else None,
         object_repr=object_repr or (str(target) if target is not None else ""),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "guardian",
     "auditlog",
     "homestart",
@@ -74,6 +75,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render with the project's templates (templates/_components), so every form looks and behaves alike.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -123,6 +127,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
 GUARDIAN_MONKEY_PATCH_GROUP = False
+# Guardian's authentication backend is left out on purpose: with it, ``user.has_perm(perm, obj)`` would honour
+# superuser status. Object access is only ever checked through the selectors (with_superuser=False).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # django-auditlog: our own entry model so the log can grow (events, chain) with ordinary migrations.
 AUDITLOG_LOGENTRY_MODEL = "homestart.AuditEntry"

@@ -1,0 +1,79 @@
+"""Sign-in, the home page for each role, the coordinator's dashboard and the health check."""
+
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from families import selectors as family_selectors
+from families.models import FamilyStatus
+from homestart.decorators import coordinator_required
+from homestart.permissions import can_administer, can_coordinate, is_volunteer
+from volunteers import selectors as volunteer_selectors
+
+
+class SignInView(LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+# The method check comes first: LoginView would otherwise redirect a signed-in person before looking at it.
+sign_in = require_http_methods(["GET", "POST"])(SignInView.as_view())
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+@require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the page their role starts from."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if can_coordinate(user):
+        return redirect("dashboard")
+    if is_volunteer(user):
+        return redirect("volunteers:home")
+    if can_administer(user):
+        return redirect("accounts:list")
+    raise Http404("No such page")
+
+
+@require_http_methods(["GET"])
+@coordinator_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    counts = family_selectors.caseload_counts(user)
+    referrals = family_selectors.referrals_waiting(user)
+    return render(
+        request,
+        "homestart/dashboard.html",
+        {
+            "referrals": referrals[:10],
+            "referral_count": referrals.count(),
+            "status_counts": [(value, label, counts.get(value, 0)) for value, label in FamilyStatus.choices],
+            "volunteers": family_selectors.volunteers_in_scheme(user),
+            "dbs_due": volunteer_selectors.dbs_renewals_due(user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 when it does not. Says nothing else about the system."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})

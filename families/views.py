@@ -1,0 +1,296 @@
+"""Pages about families. Thin: load through a selector, validate a form, call one service, redirect."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from families import selectors, services
+from families.forms import (
+    AssignmentForm,
+    CoordinatorChoiceForm,
+    EndAssignmentForm,
+    EndSupportForm,
+    FamilySearchForm,
+    MemberFormSet,
+    ProfessionalForm,
+    ReferralDecisionForm,
+    ReferralForm,
+    VisitForm,
+)
+from families.models import Family, FamilyStatus, ReferralOutcome
+from families.permissions import can_log_visit, can_manage_family, is_family_coordinator
+from homestart.decorators import coordinator_required
+from homestart.exceptions import ActionNotAllowed
+from homestart.models import Role, User
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def load_family(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Replace the ``pk`` argument with the family, loaded only if the user may open it (else 404)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        family = selectors.get_family_for_user_or_404(request.user, pk)
+        return view(request, family, *args, **kwargs)
+
+    return wrapped
+
+
+@require_http_methods(["GET"])
+@coordinator_required
+def family_list(request: HttpRequest) -> HttpResponse:
+    search = FamilySearchForm(request.GET or None)
+    query = search.cleaned_data.get("q", "") if search.is_valid() else ""
+    status = request.GET.get("status", "")
+    if status not in FamilyStatus.values:
+        status = ""
+    if query:
+        families = selectors.search_families(request.user, query)
+        heading = f"Families matching “{query}”"
+    else:
+        families = selectors.caseload(request.user, status or None).order_by("family_name", "reference")
+        heading = "My families"
+    page = Paginator(families, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "families/family_list.html",
+        {
+            "search": search,
+            "query": query,
+            "heading": heading,
+            "page": page,
+            "status": status,
+            "statuses": FamilyStatus.choices,
+            "counts": selectors.caseload_counts(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@coordinator_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    referrals = selectors.referrals_waiting(request.user)
+    return render(request, "families/referral_list.html", {"referrals": referrals})
+
+
+@GET_POST
+@coordinator_required
+def referral_new(request: HttpRequest) -> HttpResponse:
+    professionals = selectors.professionals_in_scheme(request.user)
+    form = ReferralForm(request.POST or None, professionals=professionals)
+    members = MemberFormSet(request.POST or None, prefix="members")
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_receive(
+                actor=request.user,
+                family_name=data["family_name"],
+                address=data["address"],
+                postcode=data["postcode"],
+                phone=data["phone"],
+                preferred_language=data["preferred_language"],
+                referrer=data["referrer"],
+                health_visitor=data["health_visitor"],
+                date_received=data["date_received"],
+                reasons=data["reasons"],
+                members=[{key: member[key] for key in member if key != "DELETE"} for member in members.members],
+            )
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            messages.success(
+                request,
+                f"Referral recorded. The family's reference is {referral.family.reference}. "
+                "Next, decide whether to accept it.",
+            )
+            return redirect("families:referral_decide", pk=referral.pk)
+    return render(request, "families/referral_new.html", {"form": form, "members": members})
+
+
+@GET_POST
+@coordinator_required
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.get_referral_for_user_or_404(request.user, pk)
+    decidable = referral.outcome in (ReferralOutcome.PENDING, ReferralOutcome.WAITING_LIST)
+    form = ReferralDecisionForm(request.POST or None) if decidable else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            referral = services.referral_decide(
+                referral=referral, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            follow_up = {
+                ReferralOutcome.ACCEPTED: "The family is now waiting for a volunteer: assign one from the family's page.",
+                ReferralOutcome.WAITING_LIST: "The family is on the waiting list. You can accept the referral later.",
+                ReferralOutcome.DECLINED: "The referral is closed.",
+            }[referral.outcome]
+            messages.success(request, f"Referral {referral.get_outcome_display().lower()}. {follow_up}")
+            return redirect("families:detail", pk=referral.family_id)
+    return render(
+        request,
+        "families/referral_decide.html",
+        {"referral": referral, "family": referral.family, "members": referral.family.members.all(), "form": form},
+    )
+
+
+@GET_POST
+@coordinator_required
+def professional_new(request: HttpRequest) -> HttpResponse:
+    form = ProfessionalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            professional = services.professional_add(scheme=request.user.scheme, actor=request.user, **form.cleaned_data)
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            messages.success(request, f"{professional.name} has been added to the directory.")
+            return redirect("families:referral_new")
+    return render(request, "families/professional_new.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+@login_required
+@load_family
+def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
+    user = request.user
+    manage = can_manage_family(user, family)
+    assigned = selectors.is_assigned(user, family)
+    notes = services.case_notes_read(family=family, reader=user)
+    visits = selectors.visits_for_family(family)
+    if not manage:
+        visits = visits.filter(volunteer=user)
+    return render(
+        request,
+        "families/family_detail.html",
+        {
+            "family": family,
+            "members": family.members.all(),
+            "referrals": selectors.family_referrals(family) if manage else [],
+            "assignments": selectors.assignment_history(family) if manage else [],
+            "visits": visits[:50],
+            "notes": notes,
+            "notes_by_visit": {note.visit_id: note for note in notes if note.visit_id},
+            "can_manage": manage,
+            "can_log_visit": can_log_visit(user, family, is_assigned=assigned),
+            "is_family_coordinator": is_family_coordinator(user, family),
+            "can_assign": manage and family.status in (FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED),
+            "can_end_support": manage and family.status in (FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED),
+        },
+    )
+
+
+@GET_POST
+@coordinator_required
+@load_family
+def assignment_new(request: HttpRequest, family: Family) -> HttpResponse:
+    form = AssignmentForm(request.POST or None, volunteers=selectors.volunteers_in_scheme(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assignment_start(
+                family=family,
+                volunteer=form.cleaned_data["volunteer"],
+                started_on=form.cleaned_data["started_on"],
+                actor=request.user,
+            )
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            messages.success(
+                request,
+                f"{assignment.volunteer} is now assigned to the {family.family_name} family. "
+                "They can see the family and log visits from their next page.",
+            )
+            return redirect("families:detail", pk=family.pk)
+    return render(request, "families/assignment_new.html", {"family": family, "form": form})
+
+
+@GET_POST
+@coordinator_required
+@load_family
+def assignment_end(request: HttpRequest, family: Family, assignment_pk: int) -> HttpResponse:
+    assignment = selectors.get_open_assignment_for_user_or_404(request.user, family, assignment_pk)
+    form = EndAssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_end(
+                assignment=assignment,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            messages.success(
+                request, f"{assignment.volunteer}'s assignment has ended. They can no longer open this family."
+            )
+            return redirect("families:detail", pk=family.pk)
+    return render(request, "families/assignment_end.html", {"family": family, "assignment": assignment, "form": form})
+
+
+@GET_POST
+@coordinator_required
+@load_family
+def end_support(request: HttpRequest, family: Family) -> HttpResponse:
+    form = EndSupportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_end_support(
+                family=family, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            messages.success(request, "Support has ended. The family's volunteers can no longer open the family.")
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request,
+        "families/end_support.html",
+        {"family": family, "form": form, "open_assignments": selectors.open_assignments(family)},
+    )
+
+
+@GET_POST
+@coordinator_required
+@load_family
+def coordinator_change(request: HttpRequest, family: Family) -> HttpResponse:
+    coordinators = User.objects.filter(scheme_id=family.scheme_id, role=Role.COORDINATOR, is_active=True)
+    form = CoordinatorChoiceForm(request.POST or None, coordinators=coordinators, initial={"coordinator": family.lead_coordinator_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_change_coordinator(family=family, coordinator=form.cleaned_data["coordinator"], actor=request.user)
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            messages.success(request, f"{form.cleaned_data['coordinator']} is now the family's lead coordinator.")
+            return redirect("families:detail", pk=family.pk)
+    return render(request, "families/coordinator_change.html", {"family": family, "form": form})
+
+
+@GET_POST
+@login_required
+@load_family
+def visit_new(request: HttpRequest, family: Family) -> HttpResponse:
+    if not can_log_visit(request.user, family, is_assigned=selectors.is_assigned(request.user, family)):
+        raise Http404("No such page")
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_log(family=family, actor=request.user, **form.cleaned_data)
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            messages.success(request, f"Visit to the {family.family_name} family on {form.cleaned_data['visited_on']:%-d %B %Y} saved.")
+            return redirect(reverse("volunteers:home"))
+    return render(request, "families/visit_new.html", {"family": family, "form": form})

@@ -1,0 +1,67 @@
+"""Form conventions shared by every app: labels above inputs, hints, errors linked from a summary."""
+
+from typing import Any
+
+from django import forms
+
+
+class Form(forms.Form):
+    """A form whose widgets carry the ids and ARIA links the templates expect (see _components/field.html)."""
+
+    template_name = "_components/form_fields.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            described_by = []
+            if field.help_text:
+                described_by.append(f"{self.prefix + '-' if self.prefix else ''}{name}-hint")
+            if self.is_bound and name in self.errors:
+                described_by.append(f"{self.prefix + '-' if self.prefix else ''}{name}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if described_by:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 5)
+
+    def add_service_error(self, message: str) -> None:
+        """Show a refusal from a service at the top of the form, like any other error."""
+        self.add_error(None, message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AccountForm(Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="Email address")
+    username = forms.RegexField(
+        label="Username",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text="Letters, numbers and . @ + - _ only. The person signs in with this.",
+        error_messages={"invalid": "Enter a username using only letters, numbers and . @ + - _"},
+    )
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, choices=())
+    is_safeguarding_lead = forms.BooleanField(
+        label="Designated safeguarding lead (coordinators only)", required=False
+    )
+    password = forms.CharField(
+        label="First password",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        min_length=12,
+        max_length=200,
+        help_text="At least 12 characters. A few unrelated words make a good one. Tell the person in person.",
+        strip=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from homestart.models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices

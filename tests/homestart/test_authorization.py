@@ -1,0 +1,172 @@
+"""SECURITY.md 1-5: every route of the project, for every role and method, against one policy table.
+
+A route that is missing from the table fails the test, so a new page cannot ship without a decision about
+who may use it. Anything a role may not use answers 404 (or the sign-in redirect for anonymous visitors).
+"""
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from families.models import Assignment, Family, FamilyStatus, Visit
+from homestart.models import User
+
+ROLES = ["anonymous", "volunteer", "other_volunteer", "coordinator", "other_coordinator", "dsl", "administrator"]
+SIGNED_IN = set(ROLES) - {"anonymous"}
+COORDINATORS = {"coordinator", "dsl", "other_coordinator"}
+SCHEME_COORDINATORS = {"coordinator", "dsl"}
+VOLUNTEERS = {"volunteer", "other_volunteer"}
+METHODS = ["get", "post", "put", "patch", "delete"]
+
+# route name -> (methods the view accepts, roles that may use it, what an anonymous visitor gets)
+#   anonymous: "login" = redirected to sign in; "public" = answered like anyone else.
+POLICY: dict[str, tuple[set[str], set[str], str]] = {
+    "home": ({"get"}, SIGNED_IN, "login"),
+    "healthz": ({"get"}, set(ROLES), "public"),
+    "login": ({"get", "post"}, set(ROLES), "public"),
+    "logout": ({"post"}, set(ROLES), "public"),
+    "dashboard": ({"get"}, COORDINATORS, "login"),
+    "accounts:list": ({"get"}, {"administrator"}, "login"),
+    "accounts:new": ({"get", "post"}, {"administrator"}, "login"),
+    "accounts:deactivate": ({"get", "post"}, {"administrator"}, "login"),
+    "families:list": ({"get"}, COORDINATORS, "login"),
+    "families:referrals": ({"get"}, COORDINATORS, "login"),
+    "families:referral_new": ({"get", "post"}, COORDINATORS, "login"),
+    "families:referral_decide": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
+    "families:professional_new": ({"get", "post"}, COORDINATORS, "login"),
+    "families:detail": ({"get"}, SCHEME_COORDINATORS | {"volunteer"}, "login"),
+    "families:assignment_new": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
+    "families:assignment_end": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
+    "families:end_support": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
+    "families:coordinator_change": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
+    "families:visit_new": ({"get", "post"}, {"volunteer"}, "login"),
+    "volunteers:list": ({"get"}, COORDINATORS, "login"),
+    "volunteers:home": ({"get"}, VOLUNTEERS, "login"),
+    "volunteers:profile_edit": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
+}
+
+
+def _route_names(patterns: list, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names.extend(_route_names(pattern.url_patterns, inner))
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"Every route needs a name so the policy can cover it: {pattern.pattern}"
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
+ALL_ROUTES = _route_names(get_resolver().url_patterns)
+
+
+def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
+    """Arguments for each route, pointing at the records of the assigned family in the first scheme."""
+    assignment = Assignment.objects.get(family=world.family, volunteer=world.volunteer, ended_on__isnull=True)
+    return {
+        "accounts:deactivate": {"pk": world.other_volunteer.pk},
+        "families:referral_decide": {"pk": world.family.referrals.get().pk},
+        "families:detail": {"pk": world.family.pk},
+        "families:assignment_new": {"pk": world.family.pk},
+        "families:assignment_end": {"pk": world.family.pk, "assignment_pk": assignment.pk},
+        "families:end_support": {"pk": world.family.pk},
+        "families:coordinator_change": {"pk": world.family.pk},
+        "families:visit_new": {"pk": world.family.pk},
+        "volunteers:profile_edit": {"pk": world.volunteer.volunteer_profile.pk},
+    }
+
+
+def test_every_route_is_in_the_policy_table() -> None:
+    missing = sorted(set(ALL_ROUTES) - set(POLICY))
+    stale = sorted(set(POLICY) - set(ALL_ROUTES))
+    assert not missing, f"Routes without an access policy: {missing}"
+    assert not stale, f"Policy rows for routes that no longer exist: {stale}"
+
+
+def _state(world: Any) -> tuple:
+    """What a refused request must not change."""
+    family = Family.objects.get(pk=world.family.pk)
+    return (
+        family.status,
+        family.lead_coordinator_id,
+        Family.objects.count(),
+        Assignment.objects.filter(ended_on__isnull=True).count(),
+        Visit.objects.count(),
+        User.objects.filter(is_active=True).count(),
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(POLICY))
+def test_route_answers_by_policy(client: Any, world: Any, route: str, role: str, method: str) -> None:
+    methods, allowed, anonymous = POLICY[route]
+    user = world.role(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse(route, kwargs=route_kwargs(world).get(route))
+    before = _state(world)
+
+    response = getattr(client, method)(url)
+
+    if method not in methods:
+        assert response.status_code == 405, f"{method.upper()} {url} as {role}"
+        assert _state(world) == before
+        return
+    if role == "anonymous" and anonymous == "login":
+        assert response.status_code == 302, f"{method.upper()} {url} as anonymous"
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+        assert _state(world) == before
+        return
+    if role in allowed:
+        assert response.status_code in (200, 302), f"{method.upper()} {url} as {role}: {response.status_code}"
+        if response.status_code == 302 and route != "logout":  # signing out ends at the sign-in page
+            assert not response["Location"].startswith(reverse("login")), f"{url} as {role} sent to sign in"
+        return
+    assert response.status_code == 404, f"{method.upper()} {url} as {role}: {response.status_code}, expected 404"
+    assert _state(world) == before, f"A refused {method.upper()} {url} as {role} changed something"
+
+
+def test_volunteer_loses_access_on_the_next_request_after_assignment_ends(client: Any, world: Any) -> None:
+    """SECURITY 5: ending an assignment takes effect on the very next request of the same session."""
+    from django.utils import timezone
+
+    from families import services
+
+    client.force_login(world.volunteer)
+    detail = reverse("families:detail", args=[world.family.pk])
+    assert client.get(detail).status_code == 200
+    assignment = Assignment.objects.get(family=world.family, volunteer=world.volunteer)
+    services.assignment_end(assignment=assignment, ended_on=timezone.localdate(), actor=world.coordinator)
+    assert client.get(detail).status_code == 404
+    assert client.get(reverse("families:visit_new", args=[world.family.pk])).status_code == 404
+    assert world.family.family_name not in client.get(reverse("volunteers:home")).content.decode()
+
+
+def test_extra_fields_posted_by_a_volunteer_change_nothing(client: Any, world: Any) -> None:
+    """SECURITY 4: fields a volunteer's form does not have (status, assignment, author) are ignored."""
+    client.force_login(world.volunteer)
+    response = client.post(
+        reverse("families:visit_new", args=[world.family.pk]),
+        {
+            "visited_on": "2020-01-01",
+            "kind": "home",
+            "duration_minutes": "60",
+            "note_text": "An ordinary note.",
+            "status": FamilyStatus.ENDED,
+            "volunteer": world.other_volunteer.pk,
+            "author": world.coordinator.pk,
+            "family": world.other_family.pk,
+            "lead_coordinator": world.dsl.pk,
+        },
+    )
+    assert response.status_code == 302
+    family = Family.objects.get(pk=world.family.pk)
+    assert family.status == FamilyStatus.SUPPORTED
+    assert family.lead_coordinator_id == world.coordinator.pk
+    visit = Visit.objects.get()
+    assert (visit.family_id, visit.volunteer_id) == (world.family.pk, world.volunteer.pk)
+    assert visit.note.author_id == world.volunteer.pk
+    assert not Visit.objects.filter(family=world.other_family).exists()

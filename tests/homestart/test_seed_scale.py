@@ -1,0 +1,266 @@
+"""seed_scale writes in bulk, so these tests check it left exactly what the services would have left.
+
+Each test seeds a small national set (60 families, one scheme) and checks one family of invariants: statuses and
+referral outcomes, object permissions, private-note permissions, volunteer records, and an audit log that replays
+to every row's current state without holding a note's text or anybody's name.
+"""
+
+import datetime
+import io
+import json
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+import pytest
+from auditlog.diff import model_instance_diff
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.db import connection, models
+from django.utils import timezone
+
+from families.models import (
+    Agency,
+    Assignment,
+    CaseNote,
+    CaseNoteUserObjectPermission,
+    Family,
+    FamilyStatus,
+    FamilyUserObjectPermission,
+    HouseholdMember,
+    MemberKind,
+    Professional,
+    Referral,
+    ReferralOutcome,
+    Visit,
+)
+from families.selectors import case_notes_for_user, families_for_user
+from homestart.audit import MASK
+from homestart.models import AuditEntry, Role, Scheme, User
+from volunteers.models import VolunteerProfile
+
+FAMILIES = 60
+DOMAIN_MODELS = [
+    Scheme,
+    User,
+    VolunteerProfile,
+    Agency,
+    Professional,
+    Family,
+    HouseholdMember,
+    Referral,
+    Assignment,
+    Visit,
+    CaseNote,
+]
+OUTCOME_FOR_STATUS = {
+    FamilyStatus.REFERRED: ReferralOutcome.PENDING,
+    FamilyStatus.WAITING_LIST: ReferralOutcome.WAITING_LIST,
+    FamilyStatus.AWAITING_VOLUNTEER: ReferralOutcome.ACCEPTED,
+    FamilyStatus.SUPPORTED: ReferralOutcome.ACCEPTED,
+    FamilyStatus.ENDED: ReferralOutcome.ACCEPTED,
+    FamilyStatus.NOT_ACCEPTED: ReferralOutcome.DECLINED,
+}
+
+
+def seed(**options: Any) -> str:
+    out = io.StringIO()
+    call_command("seed_scale", families=FAMILIES, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db: Any) -> str:
+    return seed()
+
+
+def open_assignment_pairs() -> set[tuple[int, int]]:
+    return set(Assignment.objects.filter(ended_on__isnull=True).values_list("volunteer_id", "family_id"))
+
+
+def test_seed_scale_builds_the_requested_scale(seeded: str) -> None:
+    assert Scheme.objects.filter(code="SC0001").exists()
+    assert Family.objects.count() == FAMILIES
+    assert User.objects.filter(role=Role.VOLUNTEER).count() == FAMILIES // 10
+    assert User.objects.filter(role=Role.COORDINATOR, is_safeguarding_lead=True).count() == 1
+    children = HouseholdMember.objects.filter(kind=MemberKind.CHILD).count()
+    assert 2 * FAMILIES <= children <= 3 * FAMILIES
+    visits = Visit.objects.count()
+    assert 12 * FAMILIES <= visits <= 14 * FAMILIES
+    assert CaseNote.objects.count() == visits
+    assert "Scale data created in" in seeded
+
+
+def test_seed_scale_refuses_a_second_run_without_force(seeded: str) -> None:
+    with pytest.raises(CommandError, match="already holds scale data"):
+        seed()
+    seed(force=True)
+    assert set(Scheme.objects.values_list("code", flat=True)) == {"SC0001", "SC0002"}
+    assert Family.objects.count() == 2 * FAMILIES
+
+
+def test_seed_scale_families_follow_the_service_lifecycle(seeded: str) -> None:
+    statuses = Counter(Family.objects.values_list("status", flat=True))
+    assert set(statuses) == set(FamilyStatus.values)
+    today = timezone.localdate()
+    for family in Family.objects.prefetch_related("referrals", "assignments__volunteer"):
+        (referral,) = family.referrals.all()
+        assert referral.outcome == OUTCOME_FOR_STATUS[family.status], family.reference
+        assert referral.received_by_id == family.lead_coordinator_id
+        assert family.reference.startswith(f"SC0001-{referral.date_received.year}-")
+        if referral.outcome == ReferralOutcome.DECLINED:
+            assert referral.outcome_reason
+        opened = [a for a in family.assignments.all() if a.ended_on is None]
+        assert len(opened) == (1 if family.status == FamilyStatus.SUPPORTED else 0), family.reference
+        for assignment in family.assignments.all():
+            assert assignment.volunteer.role == Role.VOLUNTEER
+            assert assignment.volunteer.scheme_id == family.scheme_id
+            assert assignment.assigned_by_id == family.lead_coordinator_id
+            assert referral.decided_on <= assignment.started_on <= today
+            if assignment.ended_on is not None:
+                assert assignment.started_on <= assignment.ended_on <= today
+        if family.status == FamilyStatus.ENDED:
+            assert family.support_ended_on and family.support_end_reason
+            assert all(
+                a.end_reason == "Support ended"
+                for a in family.assignments.all()
+                if a.ended_on == family.support_ended_on
+            )
+        if family.assignments.exists():
+            assert family.support_started_on == min(a.started_on for a in family.assignments.all())
+
+
+def test_seed_scale_family_permissions_match_open_assignments(seeded: str) -> None:
+    granted = FamilyUserObjectPermission.objects.select_related("permission")
+    assert {p.permission.codename for p in granted} == {"view_family"}
+    assert {(p.user_id, p.content_object_id) for p in granted} == open_assignment_pairs()
+    assert granted.count() == Family.objects.filter(status=FamilyStatus.SUPPORTED).count()
+    # And through the selector the pages use: a volunteer sees exactly the families assigned to them now.
+    for volunteer in User.objects.filter(role=Role.VOLUNTEER):
+        expected = {family_id for user_id, family_id in open_assignment_pairs() if user_id == volunteer.pk}
+        assert set(families_for_user(volunteer).values_list("pk", flat=True)) == expected
+
+
+def test_seed_scale_notes_are_written_by_the_assigned_volunteer_and_readable_as_the_services_grant(
+    seeded: str,
+) -> None:
+    opened = open_assignment_pairs()
+    readers: dict[int, set[int]] = defaultdict(set)
+    for permission in CaseNoteUserObjectPermission.objects.select_related("permission"):
+        assert permission.permission.codename == "view_casenote"
+        readers[permission.content_object_id].add(permission.user_id)
+    assignments: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
+    for assignment in Assignment.objects.all():
+        assignments[(assignment.volunteer_id, assignment.family_id)].append(assignment)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    for note in CaseNote.objects.select_related("family", "visit"):
+        visit = note.visit
+        assert visit.volunteer_id == note.author_id and visit.family_id == note.family_id
+        assert visit.visited_on <= yesterday
+        assert any(
+            a.started_on <= visit.visited_on and (a.ended_on is None or visit.visited_on < a.ended_on)
+            for a in assignments[(note.author_id, note.family_id)]
+        ), f"note {note.pk} written outside an assignment"
+        expected = {note.family.lead_coordinator_id}
+        if (note.author_id, note.family_id) in opened:
+            expected.add(note.author_id)
+        assert readers[note.pk] == expected, f"note {note.pk}"
+    assert any(len(users) == 2 for users in readers.values())  # authors still assigned
+    assert any(len(users) == 1 for users in readers.values())  # authors whose assignment ended
+
+    # Through the selector the pages use: the lead coordinator reads them all, another coordinator none.
+    family = Family.objects.filter(status=FamilyStatus.SUPPORTED).first()
+    lead = family.lead_coordinator
+    other = User.objects.filter(role=Role.COORDINATOR, scheme=family.scheme).exclude(pk=lead.pk).first()
+    assert case_notes_for_user(lead, family).count() == family.case_notes.count() > 0
+    assert case_notes_for_user(other, family).count() == 0
+
+
+def test_seed_scale_volunteers_have_dbs_records(seeded: str) -> None:
+    today = timezone.localdate()
+    profiles = VolunteerProfile.objects.select_related("user")
+    assert profiles.count() == User.objects.filter(role=Role.VOLUNTEER).count()
+    for profile in profiles:
+        assert profile.user.role == Role.VOLUNTEER
+        assert profile.dbs_certificate_number and profile.dbs_issued_on < profile.dbs_renewal_due
+    assert profiles.filter(dbs_renewal_due__lte=today + datetime.timedelta(days=60)).exists()
+
+
+def _reverse_one_to_one(model: type[models.Model]) -> set[str]:
+    return {f.name for f in model._meta.get_fields() if f.one_to_one and f.auto_created and not f.concrete}
+
+
+def test_seed_scale_writes_one_create_entry_per_row_and_the_log_replays_to_each_rows_state(seeded: str) -> None:
+    for model in DOMAIN_MODELS:
+        content_type = ContentType.objects.get_for_model(model)
+        entries: dict[int, list[AuditEntry]] = defaultdict(list)
+        for entry in AuditEntry.objects.filter(content_type=content_type).order_by("timestamp", "pk"):
+            entries[entry.object_id].append(entry)
+        later = _reverse_one_to_one(model)  # created after the row, so absent from its CREATE entry
+        objects = model.objects.select_related(*later) if later else model.objects.all()
+        assert set(entries) == set(objects.values_list("pk", flat=True)), model
+        for obj in objects:
+            history = entries[obj.pk]
+            assert [e.action for e in history].count(AuditEntry.Action.CREATE) == 1, obj
+            assert history[0].action == AuditEntry.Action.CREATE
+            assert {e.action for e in history[1:]} <= {AuditEntry.Action.UPDATE}
+            assert history[0].object_repr == str(obj)
+            assert history[0].object_pk == str(obj.pk)
+            state: dict[str, str] = {}
+            for entry in history:
+                state.update({name: change[1] for name, change in entry.changes.items()})
+            expected = {name: change[1] for name, change in model_instance_diff(None, obj).items() if name not in later}
+            assert state == expected, f"{model._meta.label} {obj.pk}"
+
+
+def test_seed_scale_audit_entries_name_the_acting_user(seeded: str) -> None:
+    for note in CaseNote.objects.all()[:50]:
+        entry = AuditEntry.objects.get(
+            content_type=ContentType.objects.get_for_model(CaseNote), object_id=note.pk, action=AuditEntry.Action.CREATE
+        )
+        assert entry.actor_id == note.author_id
+        assert entry.timestamp >= note.created_at
+    for family in Family.objects.all():
+        entry = AuditEntry.objects.get(
+            content_type=ContentType.objects.get_for_model(Family), object_id=family.pk, action=AuditEntry.Action.CREATE
+        )
+        assert entry.actor_id == family.lead_coordinator_id
+        assert entry.changes["status"] == ["None", FamilyStatus.REFERRED]
+
+
+def test_seed_scale_audit_holds_no_note_text_and_no_names(seeded: str) -> None:
+    note_texts = set(CaseNote.objects.values_list("text", flat=True))
+    sentences = {sentence for text in note_texts for sentence in re.split(r"(?<=\.) ", text)}
+    names = set()
+    for member in HouseholdMember.objects.all():
+        names |= {member.first_name, member.last_name}
+    names |= set(Family.objects.values_list("family_name", flat=True))
+    names |= set(Family.objects.values_list("postcode", flat=True))
+    names.discard("")
+    name_pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
+
+    entries = list(AuditEntry.objects.all())
+    assert entries
+    masked_seen = 0
+    for entry in entries:
+        fields = [entry.object_repr, json.dumps(entry.changes), entry.changes_text, json.dumps(entry.additional_data)]
+        for text in fields:
+            assert not any(sentence in text for sentence in sentences), f"note text in audit entry {entry.pk}"
+            assert not name_pattern.search(text), f"a family member's name in audit entry {entry.pk}: {text}"
+        if entry.content_type.model == "casenote":
+            assert entry.changes["text"] == [MASK, MASK]
+            masked_seen += 1
+    assert masked_seen == CaseNote.objects.count()
+
+
+@pytest.mark.postgres
+def test_seed_scale_puts_back_every_foreign_key_it_drops_for_the_load(db: Any) -> None:
+    query = "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        before = set(cursor.fetchall())
+        seed()
+        cursor.execute(query)
+        after = set(cursor.fetchall())
+    assert after == before
