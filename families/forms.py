@@ -27,7 +27,7 @@ class ReferralForm(Form):
         label="Family name", max_length=120, help_text="How the family is known, for example Okafor."
     )
     address = forms.CharField(label="Address", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
-    postcode = forms.CharField(label="Postcode", max_length=10, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    postcode = forms.CharField(label="Postcode", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
     preferred_language = forms.CharField(label="Preferred language", max_length=60, initial="English")
     referrer = ProfessionalChoiceField(

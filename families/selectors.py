@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
@@ -118,14 +119,14 @@ def search_families(user: Any, query: str) -> QuerySet[Family]:
     query = query.strip()
     if not query:
         return Family.objects.none()
-    compact = query.replace(" ", "")
+    compact = "".join(query.split())
     return (
         families_for_user(user)
+        .annotate(compact_postcode=Replace("postcode", Value(" "), Value("")))
         .filter(
             Q(reference__icontains=query)
             | Q(family_name__icontains=query)
-            | Q(postcode__icontains=query)
-            | Q(postcode__icontains=compact)
+            | Q(compact_postcode__icontains=compact)
             | Q(members__first_name__icontains=query)
             | Q(members__last_name__icontains=query)
         )

@@ -4,23 +4,19 @@ from typing import Any
 
 from django import forms
 
+from homestart.models import Role
+
 
 class Form(forms.Form):
-    """A form whose widgets carry the ids and ARIA links the templates expect (see _components/field.html)."""
+    """A form rendered with the project's field template (_components/field.html)."""
 
     template_name = "_components/form_fields.html"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            described_by = []
-            if field.help_text:
-                described_by.append(f"{self.prefix + '-' if self.prefix else ''}{name}-hint")
-            if self.is_bound and name in self.errors:
-                described_by.append(f"{self.prefix + '-' if self.prefix else ''}{name}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if described_by:
-                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+        # Django links each input to its hint ("<id>_helptext") and error ("<id>_error") and marks it
+        # aria-invalid; the field template uses the same ids.
+        for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 5)
 
@@ -47,7 +43,7 @@ class AccountForm(Form):
         help_text="Letters, numbers and . @ + - _ only. The person signs in with this.",
         error_messages={"invalid": "Enter a username using only letters, numbers and . @ + - _"},
     )
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, choices=())
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, choices=Role.choices)
     is_safeguarding_lead = forms.BooleanField(
         label="Designated safeguarding lead (coordinators only)", required=False
     )
@@ -59,9 +55,3 @@ class AccountForm(Form):
         help_text="At least 12 characters. A few unrelated words make a good one. Tell the person in person.",
         strip=False,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from homestart.models import Role
-
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = Role.choices

@@ -134,6 +134,9 @@ SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 # django-auditlog: our own entry model so the log can grow (events, chain) with ordinary migrations.
 AUDITLOG_LOGENTRY_MODEL = "homestart.AuditEntry"
 AUDITLOG_MASK_CALLABLE = "homestart.audit.mask_personal"
+# auditlog's own migrations would create its default table even though the model is swapped for ours (they
+# carry no `swappable` option); with none, nothing of auditlog's is created and our table is the only log.
+MIGRATION_MODULES = {"auditlog": None}
 
 LOGGING = {
     "version": 1,

@@ -255,12 +255,20 @@ def test_seed_scale_audit_holds_no_note_text_and_no_names(seeded: str) -> None:
 
 
 @pytest.mark.postgres
-def test_seed_scale_puts_back_every_foreign_key_it_drops_for_the_load(db: Any) -> None:
-    query = "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"
-    with connection.cursor() as cursor:
-        cursor.execute(query)
-        before = set(cursor.fetchall())
-        seed()
-        cursor.execute(query)
-        after = set(cursor.fetchall())
-    assert after == before
+def test_seed_scale_puts_back_every_foreign_key_and_index_it_drops_for_the_load(db: Any) -> None:
+    queries = [
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint",
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid), indisvalid FROM pg_index",
+    ]
+
+    def schema() -> set[tuple[Any, ...]]:
+        rows: set[tuple[Any, ...]] = set()
+        with connection.cursor() as cursor:
+            for query in queries:
+                cursor.execute(query)
+                rows |= set(cursor.fetchall())
+        return rows
+
+    before = schema()
+    seed()
+    assert schema() == before

@@ -1,0 +1,140 @@
+"""Browser tests: real Chromium (Debian's, driven by Playwright's sync API) against pytest-django's live server.
+
+The live server runs in a thread of this process and Playwright's sync API runs an event loop in this thread,
+so Django's "you are in an async context" guard has to be switched off before Django is touched.
+"""
+
+import os
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from families import services as family_services  # noqa: E402
+from families.models import AgencyKind, Family  # noqa: E402
+from homestart.models import Role, Scheme, User  # noqa: E402
+from tests.conftest import PASSWORD, make_family, make_scheme, make_user  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "test-output" / "browser"
+
+# Browser tests need committed data (the live server answers from another thread), so they run as transactional
+# tests, which empty the database afterwards with TRUNCATE. The auditlog app's own table (auditlog_logentry) still
+# exists with a foreign key to homestart_user although its model is swapped out for homestart.AuditEntry, so Django
+# does not know to empty it and a plain TRUNCATE fails. Naming the available apps makes Django TRUNCATE ... CASCADE
+# (and re-create content types, permissions and guardian's anonymous user before each test).
+# Every browser test module carries this mark: ``pytestmark = [pytest.mark.browser, BROWSER_DB]``.
+BROWSER_DB = pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Playwright cannot download its own browser here)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def _context(browser: Any, live_server: Any, options: dict[str, Any]) -> Any:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London", **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh phone-sized page (375 x 812, touch), its own cookies."""
+    context = _context(browser, live_server, PHONE)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def desktop(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh desk-sized page (1280 x 900), its own cookies."""
+    context = _context(browser, live_server, DESKTOP)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@dataclass
+class LiveWorld:
+    """The same people and family as the ``world`` fixture, committed so the live server's thread can see them."""
+
+    scheme: Scheme
+    coordinator: User
+    volunteer: User
+    other_volunteer: User
+    family: Family
+
+
+@pytest.fixture
+def live_world(transactional_db: Any) -> LiveWorld:
+    scheme = make_scheme("PMH")
+    coordinator = make_user(scheme, "coordinator", Role.COORDINATOR)
+    make_user(scheme, "dsl", Role.COORDINATOR, dsl=True)
+    volunteer = make_user(scheme, "volunteer", Role.VOLUNTEER)
+    other_volunteer = make_user(scheme, "othervolunteer", Role.VOLUNTEER)
+    family = make_family(coordinator, "Okafor", volunteer=volunteer)
+    family_services.professional_add(
+        scheme=scheme,
+        agency_name="North Health Visiting Team",
+        agency_kind=AgencyKind.HEALTH_VISITING,
+        name="Helen Price",
+        role="Health visitor",
+        actor=coordinator,
+    )
+    return LiveWorld(
+        scheme=scheme, coordinator=coordinator, volunteer=volunteer, other_volunteer=other_volunteer, family=family
+    )
+
+
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form, as a person would, and wait for the page it sends them to."""
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert "/sign-in/" not in page.url, f"sign-in as {username} failed"
+
+
+def assert_fits_phone(page: Any, width: int = 375) -> None:
+    """The page does not scroll sideways on a 375 px phone (UI.md: works at 375 px without horizontal scrolling)."""
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide on a {width}px phone: it scrolls sideways"

@@ -1,0 +1,48 @@
+"""SECURITY 17: sign-ins, sign-outs, failed sign-ins and changes made through pages carry actor and address."""
+
+from typing import Any
+
+from django.urls import reverse
+
+from families.models import Visit
+from homestart.models import AuditEntry, AuditEvent
+from tests.conftest import PASSWORD
+
+
+def test_sign_in_and_out_are_audited(client: Any, world: Any) -> None:
+    response = client.post(reverse("login"), {"username": "volunteer", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302
+    login = AuditEntry.objects.get(event=AuditEvent.LOGIN)
+    assert login.actor == world.volunteer
+    assert login.remote_addr == "203.0.113.9"
+    client.post(reverse("logout"), REMOTE_ADDR="203.0.113.9")
+    assert AuditEntry.objects.get(event=AuditEvent.LOGOUT).actor == world.volunteer
+
+
+def test_failed_sign_in_is_audited_and_explained(client: Any, world: Any) -> None:
+    response = client.post(reverse("login"), {"username": "volunteer", "password": "wrong"}, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.content.decode()
+    failed = AuditEntry.objects.get(event=AuditEvent.LOGIN_FAILED)
+    assert failed.actor is None
+    assert failed.object_pk == str(world.volunteer.pk)
+    assert failed.remote_addr == "198.51.100.7"
+    assert "wrong" not in str(failed.object_repr) + str(failed.additional_data)
+
+    client.post(reverse("login"), {"username": "nobody-by-that-name", "password": "x"})
+    assert AuditEntry.objects.filter(event=AuditEvent.LOGIN_FAILED, object_pk="").count() == 1
+
+
+def test_changes_through_pages_record_actor_and_address(client: Any, world: Any) -> None:
+    client.force_login(world.volunteer)
+    client.post(
+        reverse("families:visit_new", args=[world.family.pk]),
+        {"visited_on": "2024-05-01", "kind": "home", "duration_minutes": "45", "note_text": "fine"},
+        REMOTE_ADDR="192.0.2.44",
+    )
+    visit = Visit.objects.get()
+    entry = AuditEntry.objects.get(content_type__model="visit", object_pk=str(visit.pk), action=AuditEntry.Action.CREATE)
+    assert entry.actor == world.volunteer
+    assert entry.remote_addr == "192.0.2.44"
+    note_entry = AuditEntry.objects.get(content_type__model="casenote", action=AuditEntry.Action.CREATE)
+    assert note_entry.changes["text"] == ["[not recorded]", "[not recorded]"]

@@ -1,0 +1,88 @@
+"""SECURITY 2 and 19: a private note's text reaches only its author and the family's coordinator.
+
+A sentinel sentence is written in a note; every page of the project is then fetched as every role, and the
+sentence must appear only in the author's and the coordinator's responses, and in no field of the audit log.
+"""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from families import services
+from homestart.models import AuditEntry
+from tests.conftest import log_visit
+from tests.homestart.test_authorization import POLICY, ROLES, route_kwargs
+
+SENTINEL = "Sentinel-7Q4 Grace said something private about her sister"
+CHILD_SENTINEL = "Zebedee"
+
+
+def _all_get_responses(client: Any, world: Any, user: Any) -> str:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    kwargs = route_kwargs(world)
+    seen = []
+    for route, (methods, _allowed, _anonymous) in POLICY.items():
+        if "get" not in methods:
+            continue
+        url = reverse(route, kwargs=kwargs.get(route))
+        seen.append(client.get(url, follow=True).content.decode())
+    # Search results and filtered lists too.
+    for url in [
+        reverse("families:list") + "?q=Okafor",
+        reverse("families:list") + "?q=PO2",
+        reverse("families:list") + "?status=supported",
+    ]:
+        seen.append(client.get(url).content.decode())
+    return "\n".join(seen)
+
+
+@pytest.fixture
+def note_world(world: Any) -> Any:
+    log_visit(world.family, world.volunteer, note=SENTINEL)
+    return world
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_note_text_reaches_only_author_and_family_coordinator(client: Any, note_world: Any, role: str) -> None:
+    html = _all_get_responses(client, note_world, note_world.role(role))
+    if role in ("volunteer", "coordinator"):
+        assert SENTINEL in html, f"{role} should be able to read the note"
+    else:
+        assert SENTINEL not in html, f"{role} saw a private note"
+
+
+def test_other_schemes_family_never_listed(client: Any, world: Any) -> None:
+    """SECURITY 2: a family of another scheme never appears in any list or search of this scheme."""
+    html = _all_get_responses(client, world, world.coordinator)
+    assert "Evans" not in html
+    assert world.other_family.reference not in html
+    for query in ("Evans", "SO23", world.other_family.reference):
+        searched = client.get(reverse("families:list"), {"q": query}).content.decode()
+        assert "No families in your scheme match" in searched
+        assert reverse("families:detail", args=[world.other_family.pk]) not in searched
+
+
+def test_note_text_never_in_the_audit_log(client: Any, note_world: Any) -> None:
+    """SECURITY 19: the note body is masked in change entries, and reads log only the note's number."""
+    client.force_login(note_world.coordinator)
+    client.get(reverse("families:detail", args=[note_world.family.pk]))
+    services.family_change_coordinator(family=note_world.family, coordinator=note_world.dsl, actor=note_world.coordinator)
+    for entry in AuditEntry.objects.all():
+        blob = " ".join(
+            str(value)
+            for value in (entry.object_repr, entry.changes, entry.changes_text, entry.additional_data, entry.serialized_data)
+        )
+        assert "Sentinel-7Q4" not in blob
+        assert "Grace" not in blob  # the mother's first name is masked too
+
+
+def test_childrens_names_never_in_the_audit_log(world: Any) -> None:
+    from tests.conftest import make_family
+
+    make_family(world.coordinator, "Smith", child_first_name=CHILD_SENTINEL)
+    for entry in AuditEntry.objects.all():
+        blob = " ".join(str(v) for v in (entry.object_repr, entry.changes, entry.changes_text, entry.additional_data))
+        assert CHILD_SENTINEL not in blob
