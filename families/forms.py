@@ -24,11 +24,29 @@ class ProfessionalChoiceField(forms.ModelChoiceField):
 
 class ReferralForm(Form):
     family_name = forms.CharField(
-        label="Family name", max_length=120, help_text="How the family is known, for example Okafor."
+        label="Family name",
+        max_length=120,
+        help_text="How the family is known, for example Okafor.",
+        error_messages={"required": "Enter the family name"},
     )
-    address = forms.CharField(label="Address", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
-    postcode = forms.CharField(label="Postcode", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False)
+    address = forms.CharField(
+        label="Address",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Enter the family's address"},
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input--width-10"}),
+        error_messages={"required": "Enter the postcode"},
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "class": "input--width-20"}),
+    )
     preferred_language = forms.CharField(label="Preferred language", max_length=60, initial="English")
     referrer = ProfessionalChoiceField(
         label="Who referred the family?",
@@ -62,16 +80,19 @@ class ReferralForm(Form):
 
 
 class MemberForm(Form):
-    kind = forms.ChoiceField(label="Adult or child", choices=MemberKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="Adult or child",
+        choices=MemberKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose adult or child"},
+    )
     first_name = forms.CharField(label="First name", max_length=80)
     last_name = forms.CharField(label="Last name (optional)", max_length=80, required=False)
     relationship = forms.CharField(
         label="Relationship (optional)", max_length=60, required=False, help_text="For example mother, son, carer."
     )
-    date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DateInput())
-    expected_due_date = forms.DateField(
-        label="Due date", required=False, widget=DateInput(), help_text="Only for a baby not born yet."
-    )
+    date_of_birth = forms.DateField(label="Date of birth (needed for children)", required=False, widget=DateInput())
+    expected_due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -96,12 +117,14 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.has_changed() and form.cleaned_data]
 
 
-MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=4, max_num=12, absolute_max=12)
+MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=8, max_num=8, absolute_max=8)
+MEMBER_ROWS_SHOWN = 2  # the rest sit behind "Add more people", so the page stays short on a phone
 
 
 class ReferralDecisionForm(Form):
     outcome = forms.ChoiceField(
         label="Decision",
+        error_messages={"required": "Choose accept, waiting list or decline"},
         choices=[
             (ReferralOutcome.ACCEPTED, "Accept: the family will be matched with a volunteer"),
             (ReferralOutcome.WAITING_LIST, "Put on the waiting list"),
@@ -153,6 +176,7 @@ class EndSupportForm(Form):
     ended_on = forms.DateField(label="Date support ended", widget=DateInput())
     reason = forms.CharField(
         label="Why is support ending?",
+        error_messages={"required": "Enter why support is ending"},
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="For example: goals reached, family moved away, family asked to stop.",
@@ -173,9 +197,15 @@ class CoordinatorChoiceForm(Form):
 
 class VisitForm(Form):
     visited_on = forms.DateField(label="Date of the visit", widget=DateInput())
-    kind = forms.ChoiceField(label="Kind of contact", choices=VisitKind.choices, widget=forms.RadioSelect, initial=VisitKind.HOME)
+    kind = forms.ChoiceField(
+        label="Kind of contact", choices=VisitKind.choices, widget=forms.RadioSelect, initial=VisitKind.HOME
+    )
     duration_minutes = forms.IntegerField(
         label="How long, in minutes",
+        error_messages={
+            "required": "Enter how long the visit lasted, in minutes",
+            "invalid": "Enter the length of the visit as a number of minutes, like 90",
+        },
         min_value=1,
         max_value=720,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),

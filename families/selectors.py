@@ -11,14 +11,17 @@ from families.models import Assignment, CaseNote, Family, FamilyStatus, Professi
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_volunteer
 
-ACTIVE_STATUSES = (FamilyStatus.REFERRED, FamilyStatus.WAITING_LIST, FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED)
+ACTIVE_STATUSES = (
+    FamilyStatus.REFERRED,
+    FamilyStatus.WAITING_LIST,
+    FamilyStatus.AWAITING_VOLUNTEER,
+    FamilyStatus.SUPPORTED,
+)
 
 
 def _object_permission_filter(user: Any, perm: str, queryset: QuerySet) -> QuerySet:
     """Objects the user holds ``perm`` on, by object permission only: no superuser or global bypass."""
-    return get_objects_for_user(
-        user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False
-    )
+    return get_objects_for_user(user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False)
 
 
 def families_for_user(user: Any) -> QuerySet[Family]:
@@ -85,7 +88,9 @@ def get_referral_for_user_or_404(user: Any, pk: Any) -> Referral:
     if not can_coordinate(user):
         raise Http404("No such referral")
     try:
-        return Referral.objects.select_related("family", "referrer__agency").get(pk=pk, family__scheme_id=user.scheme_id)
+        return Referral.objects.select_related("family", "referrer__agency").get(
+            pk=pk, family__scheme_id=user.scheme_id
+        )
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral") from None
 
@@ -94,14 +99,15 @@ def family_referrals(family: Family) -> QuerySet[Referral]:
     return family.referrals.select_related("referrer__agency", "decided_by", "received_by")
 
 
-def caseload_counts(user: Any) -> dict[str, int]:
-    """How many of the coordinator's own families are in each status (one query)."""
+def caseload_counts(user: Any) -> list[tuple[str, str, int]]:
+    """How many of the coordinator's own families are in each status, every status listed (one query)."""
     rows = (
         Family.objects.filter(scheme_id=user.scheme_id, lead_coordinator_id=user.pk)
         .values("status")
         .annotate(n=Count("pk"))
     )
-    return {row["status"]: row["n"] for row in rows}
+    counts = {row["status"]: row["n"] for row in rows}
+    return [(value, label, counts.get(value, 0)) for value, label in FamilyStatus.choices]
 
 
 def caseload(user: Any, status: str | None = None) -> QuerySet[Family]:
@@ -110,7 +116,11 @@ def caseload(user: Any, status: str | None = None) -> QuerySet[Family]:
     if status:
         families = families.filter(status=status)
     return families.annotate(last_visit_on=Max("visits__visited_on")).prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.filter(ended_on__isnull=True).select_related("volunteer"), to_attr="current_assignments")
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(ended_on__isnull=True).select_related("volunteer"),
+            to_attr="current_assignments",
+        )
     )
 
 

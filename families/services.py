@@ -89,7 +89,15 @@ def _next_reference(scheme: Scheme, on: datetime.date) -> str:
 
 @transaction.atomic
 def professional_add(
-    *, scheme: Scheme, agency_name: str, agency_kind: str, name: str, role: str, email: str = "", phone: str = "", actor: User
+    *,
+    scheme: Scheme,
+    agency_name: str,
+    agency_kind: str,
+    name: str,
+    role: str,
+    email: str = "",
+    phone: str = "",
+    actor: User,
 ) -> Professional:
     """Add a professional to the scheme's directory, creating their agency when it is new."""
     if not can_coordinate(actor) or actor.scheme_id != scheme.pk:

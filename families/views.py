@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from families import selectors, services
 from families.forms import (
+    MEMBER_ROWS_SHOWN,
     AssignmentForm,
     CoordinatorChoiceForm,
     EndAssignmentForm,
@@ -32,6 +33,7 @@ from homestart.exceptions import ActionNotAllowed
 from homestart.models import Role, User
 
 GET_POST = require_http_methods(["GET", "POST"])
+VISITS_SHOWN = 50
 
 
 def load_family(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -69,8 +71,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
             "heading": heading,
             "page": page,
             "status": status,
-            "statuses": FamilyStatus.choices,
-            "counts": selectors.caseload_counts(request.user),
+            "status_counts": selectors.caseload_counts(request.user),
         },
     )
 
@@ -113,7 +114,14 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 "Next, decide whether to accept it.",
             )
             return redirect("families:referral_decide", pk=referral.pk)
-    return render(request, "families/referral_new.html", {"form": form, "members": members})
+    more_rows_open = any(
+        member.has_changed() or member.errors for member in members.forms[MEMBER_ROWS_SHOWN:] if members.is_bound
+    )
+    return render(
+        request,
+        "families/referral_new.html",
+        {"form": form, "members": members, "rows_shown": MEMBER_ROWS_SHOWN, "more_rows_open": more_rows_open},
+    )
 
 
 @GET_POST
@@ -125,7 +133,10 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             referral = services.referral_decide(
-                referral=referral, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"], actor=request.user
+                referral=referral,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
             )
         except ActionNotAllowed as exc:
             form.add_service_error(exc.message)
@@ -150,7 +161,9 @@ def professional_new(request: HttpRequest) -> HttpResponse:
     form = ProfessionalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            professional = services.professional_add(scheme=request.user.scheme, actor=request.user, **form.cleaned_data)
+            professional = services.professional_add(
+                scheme=request.user.scheme, actor=request.user, **form.cleaned_data
+            )
         except ActionNotAllowed as exc:
             form.add_service_error(exc.message)
         else:
@@ -166,10 +179,14 @@ def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
     user = request.user
     manage = can_manage_family(user, family)
     assigned = selectors.is_assigned(user, family)
-    notes = services.case_notes_read(family=family, reader=user)
     visits = selectors.visits_for_family(family)
     if not manage:
         visits = visits.filter(volunteer=user)
+    visits = list(visits[:VISITS_SHOWN])
+    notes = services.case_notes_read(family=family, reader=user, limit=VISITS_SHOWN)
+    notes_by_visit = {note.visit_id: note for note in notes if note.visit_id}
+    for visit in visits:
+        visit.private_note = notes_by_visit.pop(visit.pk, None)
     return render(
         request,
         "families/family_detail.html",
@@ -178,9 +195,10 @@ def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
             "members": family.members.all(),
             "referrals": selectors.family_referrals(family) if manage else [],
             "assignments": selectors.assignment_history(family) if manage else [],
-            "visits": visits[:50],
+            "visits": visits,
             "notes": notes,
-            "notes_by_visit": {note.visit_id: note for note in notes if note.visit_id},
+            "other_notes": [note for note in notes if note.visit_id is None or note.visit_id in notes_by_visit],
+            "show_notes": bool(notes) or is_family_coordinator(user, family) or assigned,
             "can_manage": manage,
             "can_log_visit": can_log_visit(user, family, is_assigned=assigned),
             "is_family_coordinator": is_family_coordinator(user, family),
@@ -247,7 +265,10 @@ def end_support(request: HttpRequest, family: Family) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.family_end_support(
-                family=family, ended_on=form.cleaned_data["ended_on"], reason=form.cleaned_data["reason"], actor=request.user
+                family=family,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
             )
         except ActionNotAllowed as exc:
             form.add_service_error(exc.message)
@@ -266,10 +287,14 @@ def end_support(request: HttpRequest, family: Family) -> HttpResponse:
 @load_family
 def coordinator_change(request: HttpRequest, family: Family) -> HttpResponse:
     coordinators = User.objects.filter(scheme_id=family.scheme_id, role=Role.COORDINATOR, is_active=True)
-    form = CoordinatorChoiceForm(request.POST or None, coordinators=coordinators, initial={"coordinator": family.lead_coordinator_id})
+    form = CoordinatorChoiceForm(
+        request.POST or None, coordinators=coordinators, initial={"coordinator": family.lead_coordinator_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.family_change_coordinator(family=family, coordinator=form.cleaned_data["coordinator"], actor=request.user)
+            services.family_change_coordinator(
+                family=family, coordinator=form.cleaned_data["coordinator"], actor=request.user
+            )
         except ActionNotAllowed as exc:
             form.add_service_error(exc.message)
         else:
@@ -291,6 +316,14 @@ def visit_new(request: HttpRequest, family: Family) -> HttpResponse:
         except ActionNotAllowed as exc:
             form.add_service_error(exc.message)
         else:
-            messages.success(request, f"Visit to the {family.family_name} family on {form.cleaned_data['visited_on']:%-d %B %Y} saved.")
+            coordinator = family.lead_coordinator
+            readers = f"you and {coordinator}, the family's coordinator," if coordinator else "you and the coordinator"
+            private = (
+                f" Your note is private: only {readers} can read it." if form.cleaned_data["note_text"].strip() else ""
+            )
+            messages.success(
+                request,
+                f"Visit to the {family.family_name} family on {form.cleaned_data['visited_on']:%-d %B %Y} saved.{private}",
+            )
             return redirect(reverse("volunteers:home"))
     return render(request, "families/visit_new.html", {"family": family, "form": form})

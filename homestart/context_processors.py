@@ -25,10 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items = [("Accounts", reverse("accounts:list"))]
     else:
         items = []
+    # The item whose address is the longest prefix of this page is the current one (Referrals, not Families,
+    # on /families/referrals/).
     path = request.path
-    return {
-        "nav_items": [
-            {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
-            for label, url in items
-        ]
-    }
+    current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
+    return {"nav_items": [{"label": label, "url": url, "current": url == current} for label, url in items]}

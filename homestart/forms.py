@@ -19,10 +19,23 @@ class Form(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.setdefault("rows", 5)
+            if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
+                field.error_messages["required"] = _required_message(field)
 
     def add_service_error(self, message: str) -> None:
         """Show a refusal from a service at the top of the form, like any other error."""
         self.add_error(None, message)
+
+
+def _required_message(field: forms.Field) -> str:
+    """A plain-English message for an empty field, from its label: "Enter the postcode", "Choose a volunteer"."""
+    label = str(field.label or "this").removesuffix(" (optional)")
+    if label.endswith("?"):
+        return f"Answer the question: {label}"
+    label = label[0].lower() + label[1:]
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return f"Choose {label}" if label.startswith(("a ", "an ", "the ")) else f"Choose the {label}"
+    return f"Enter {label}" if label.startswith(("a ", "an ", "the ", "how ")) else f"Enter the {label}"
 
 
 class DateInput(forms.DateInput):
@@ -44,9 +57,7 @@ class AccountForm(Form):
         error_messages={"invalid": "Enter a username using only letters, numbers and . @ + - _"},
     )
     role = forms.ChoiceField(label="Role", widget=forms.RadioSelect, choices=Role.choices)
-    is_safeguarding_lead = forms.BooleanField(
-        label="Designated safeguarding lead (coordinators only)", required=False
-    )
+    is_safeguarding_lead = forms.BooleanField(label="Designated safeguarding lead (coordinators only)", required=False)
     password = forms.CharField(
         label="First password",
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),

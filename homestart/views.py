@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from families import selectors as family_selectors
-from families.models import FamilyStatus
 from homestart.decorators import coordinator_required
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
 from volunteers import selectors as volunteer_selectors
@@ -50,7 +49,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    counts = family_selectors.caseload_counts(user)
     referrals = family_selectors.referrals_waiting(user)
     return render(
         request,
@@ -58,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "referrals": referrals[:10],
             "referral_count": referrals.count(),
-            "status_counts": [(value, label, counts.get(value, 0)) for value, label in FamilyStatus.choices],
+            "status_counts": family_selectors.caseload_counts(user),
             "volunteers": family_selectors.volunteers_in_scheme(user),
             "dbs_due": volunteer_selectors.dbs_renewals_due(user),
             "today": timezone.localdate(),

@@ -29,7 +29,9 @@ def pytest_collection_modifyitems(config: Any, items: list) -> None:
 
 
 def make_scheme(code: str, name: str | None = None) -> Scheme:
-    return services.scheme_create(name=name or f"Home-Start {code}", code=code, address=f"1 {code} Street\nTown\nPO1 1AA")
+    return services.scheme_create(
+        name=name or f"Home-Start {code}", code=code, address=f"1 {code} Street\nTown\nPO1 1AA"
+    )
 
 
 def make_user(scheme: Scheme, username: str, role: str, *, dsl: bool = False) -> User:

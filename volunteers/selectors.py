@@ -18,7 +18,10 @@ def dbs_renewals_due(user: Any, within_days: int = 60) -> QuerySet[VolunteerProf
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
     return (
         VolunteerProfile.objects.filter(
-            user__scheme_id=user.scheme_id, user__is_active=True, dbs_renewal_due__isnull=False, dbs_renewal_due__lte=horizon
+            user__scheme_id=user.scheme_id,
+            user__is_active=True,
+            dbs_renewal_due__isnull=False,
+            dbs_renewal_due__lte=horizon,
         )
         .select_related("user")
         .order_by("dbs_renewal_due")

@@ -14,7 +14,6 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
-from django.conf import settings  # noqa: E402
 
 from families import services as family_services  # noqa: E402
 from families.models import AgencyKind, Family  # noqa: E402
@@ -35,12 +34,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-output" / "browser"
 
 # Browser tests need committed data (the live server answers from another thread), so they run as transactional
-# tests, which empty the database afterwards with TRUNCATE. The auditlog app's own table (auditlog_logentry) still
-# exists with a foreign key to homestart_user although its model is swapped out for homestart.AuditEntry, so Django
-# does not know to empty it and a plain TRUNCATE fails. Naming the available apps makes Django TRUNCATE ... CASCADE
-# (and re-create content types, permissions and guardian's anonymous user before each test).
-# Every browser test module carries this mark: ``pytestmark = [pytest.mark.browser, BROWSER_DB]``.
-BROWSER_DB = pytest.mark.django_db(transaction=True, available_apps=list(settings.INSTALLED_APPS))
+# tests. Every browser test module carries this mark: ``pytestmark = [pytest.mark.browser, BROWSER_DB]``.
+BROWSER_DB = pytest.mark.django_db(transaction=True)
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}

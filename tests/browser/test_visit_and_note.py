@@ -57,7 +57,8 @@ def test_volunteer_logs_visit_on_phone_and_coordinator_reads_note(
     # Back on "My families", with a banner saying what was saved.
     expect(phone).to_have_url(re.compile(re.escape(reverse("volunteers:home")) + "$"))
     banner = phone.get_by_role("status")
-    expect(banner).to_have_text(f"Visit to the Okafor family on {visited_on:%-d %B %Y} saved.")
+    expect(banner).to_contain_text(f"Visit to the Okafor family on {visited_on:%-d %B %Y} saved.")
+    expect(banner).to_contain_text("Your note is private: only you and Coordinator Tester")
     expect(banner).to_be_visible()
     assert_fits_phone(phone)
     phone.screenshot(path=str(screenshots / "02-phone-visit-saved.png"), full_page=True)
@@ -68,14 +69,14 @@ def test_volunteer_logs_visit_on_phone_and_coordinator_reads_note(
     desktop.goto(reverse("families:detail", args=[family.pk]))
     expect(desktop.get_by_role("heading", level=1)).to_have_text("The Okafor family")
 
-    notes = desktop.get_by_role("region", name="Private notes")
-    expect(notes).to_be_visible()
-    expect(notes.get_by_text(NOTE)).to_be_visible()
-    expect(notes.locator(".note__meta")).to_contain_text("Volunteer Tester")
-    expect(notes.locator(".note__meta")).to_contain_text("after the phone call")
-    visits = desktop.get_by_role("region", name="Visits")
-    expect(visits.get_by_text(f"Phone call on {visited_on:%A %-d %B %Y}")).to_be_visible()
-    expect(visits.get_by_text("75 minutes")).to_be_visible()
+    timeline = desktop.get_by_role("region", name="Visits and private notes")
+    expect(timeline).to_be_visible()
+    expect(timeline.locator(".private-label")).to_contain_text("Private")
+    visit = timeline.locator(".timeline__item").filter(has_text=f"Phone call on {visited_on:%A %-d %B %Y}")
+    expect(visit).to_be_visible()
+    expect(visit.get_by_text("75 minutes")).to_be_visible()
+    expect(visit.get_by_text(NOTE)).to_be_visible()
+    expect(visit.locator(".note__meta")).to_contain_text("Private note by Volunteer Tester")
     desktop.screenshot(path=str(screenshots / "03-desktop-coordinator-family.png"), full_page=True)
 
 

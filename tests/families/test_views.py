@@ -27,7 +27,7 @@ def _referral_post(**overrides: Any) -> dict[str, Any]:
         "members-TOTAL_FORMS": "2",
         "members-INITIAL_FORMS": "0",
         "members-MIN_NUM_FORMS": "0",
-        "members-MAX_NUM_FORMS": "12",
+        "members-MAX_NUM_FORMS": "8",
         "members-0-kind": "adult",
         "members-0-first_name": "Kasia",
         "members-0-last_name": "Nowak",
@@ -60,18 +60,24 @@ def test_coordinator_records_a_referral_and_accepts_it(client: Any, world: Any) 
     "overrides, message",
     [
         ({"postcode": "not a postcode"}, "Enter a real postcode"),
-        ({"family_name": ""}, "This field is required"),
+        ({"family_name": ""}, "Enter the family name"),
         ({"date_received": "31/02/2024"}, "Enter a valid date"),
         ({"date_received": (TODAY() + datetime.timedelta(days=3)).isoformat()}, "cannot be in the future"),
         ({"members-1-date_of_birth": ""}, "Enter the child&#x27;s date of birth"),
         (
-            {f"members-{i}-{name}": "" for i in (0, 1) for name in ("kind", "first_name", "last_name", "relationship", "date_of_birth")},
+            {
+                f"members-{i}-{name}": ""
+                for i in (0, 1)
+                for name in ("kind", "first_name", "last_name", "relationship", "date_of_birth")
+            },
             "Enter at least one person",
         ),
         ({"referrer": "999999"}, "Select a valid choice"),
     ],
 )
-def test_bad_referral_input_shows_a_message_and_saves_nothing(client: Any, world: Any, overrides: dict, message: str) -> None:
+def test_bad_referral_input_shows_a_message_and_saves_nothing(
+    client: Any, world: Any, overrides: dict, message: str
+) -> None:
     client.force_login(world.coordinator)
     families_before = Family.objects.count()
     response = client.post(reverse("families:referral_new"), _referral_post(**overrides))
@@ -87,7 +93,12 @@ def test_other_schemes_professional_cannot_be_chosen(client: Any, world: Any) ->
     from families.models import AgencyKind
 
     theirs = services.professional_add(
-        scheme=world.other_scheme, agency_name="Far Team", agency_kind=AgencyKind.GP, name="Dr Far", role="GP", actor=world.other_coordinator
+        scheme=world.other_scheme,
+        agency_name="Far Team",
+        agency_kind=AgencyKind.GP,
+        name="Dr Far",
+        role="GP",
+        actor=world.other_coordinator,
     )
     client.force_login(world.coordinator)
     response = client.post(reverse("families:referral_new"), _referral_post(referrer=theirs.pk))
@@ -121,7 +132,7 @@ def test_end_support_page_confirms_then_ends(client: Any, world: Any) -> None:
     page = client.get(url).content.decode()
     assert "This cannot be undone" in page and "Volunteer Tester" in page
     missing = client.post(url, {"ended_on": TODAY().isoformat(), "reason": ""})
-    assert "This field is required" in missing.content.decode()
+    assert "Enter why support is ending" in missing.content.decode()
     client.post(url, {"ended_on": TODAY().isoformat(), "reason": "Goals reached"})
     world.family.refresh_from_db()
     assert world.family.status == FamilyStatus.ENDED
@@ -131,13 +142,16 @@ def test_end_support_page_confirms_then_ends(client: Any, world: Any) -> None:
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"visited_on": "", "kind": "home", "duration_minutes": "60"}, "This field is required"),
+        ({"visited_on": "", "kind": "home", "duration_minutes": "60"}, "Enter the date of the visit"),
         ({"visited_on": "2024-13-45", "kind": "home", "duration_minutes": "60"}, "Enter a valid date"),
         ({"visited_on": "2999-01-01", "kind": "home", "duration_minutes": "60"}, "must be today or in the past"),
         ({"visited_on": "2024-05-01", "kind": "home", "duration_minutes": "0"}, "greater than or equal to 1"),
         ({"visited_on": "2024-05-01", "kind": "home", "duration_minutes": "99999"}, "less than or equal to 720"),
         ({"visited_on": "2024-05-01", "kind": "spaceship", "duration_minutes": "60"}, "Select a valid choice"),
-        ({"visited_on": "2024-05-01", "kind": "home", "duration_minutes": "60", "note_text": "x" * 10001}, "at most 10000"),
+        (
+            {"visited_on": "2024-05-01", "kind": "home", "duration_minutes": "60", "note_text": "x" * 10001},
+            "at most 10000",
+        ),
     ],
 )
 def test_bad_visit_input_shows_a_message_and_saves_nothing(client: Any, world: Any, data: dict, message: str) -> None:
@@ -152,14 +166,19 @@ def test_volunteer_logs_a_visit_and_sees_it(client: Any, world: Any) -> None:
     client.force_login(world.volunteer)
     response = client.post(
         reverse("families:visit_new", args=[world.family.pk]),
-        {"visited_on": TODAY().isoformat(), "kind": "phone", "duration_minutes": "30", "note_text": "Spoke with Grace."},
+        {
+            "visited_on": TODAY().isoformat(),
+            "kind": "phone",
+            "duration_minutes": "30",
+            "note_text": "Spoke with Grace.",
+        },
         follow=True,
     )
     html = response.content.decode()
     assert "Visit to the Okafor family" in html and "saved" in html
     family_page = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
     assert "Spoke with Grace." in family_page
-    assert "Private: only you and the family's coordinator can read these." in family_page
+    assert "Private: only you and the family's coordinator can read your notes." in family_page
 
 
 def test_family_page_for_a_volunteer_hides_coordinator_sections(client: Any, world: Any) -> None:

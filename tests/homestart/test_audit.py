@@ -41,7 +41,9 @@ def test_changes_through_pages_record_actor_and_address(client: Any, world: Any)
         REMOTE_ADDR="192.0.2.44",
     )
     visit = Visit.objects.get()
-    entry = AuditEntry.objects.get(content_type__model="visit", object_pk=str(visit.pk), action=AuditEntry.Action.CREATE)
+    entry = AuditEntry.objects.get(
+        content_type__model="visit", object_pk=str(visit.pk), action=AuditEntry.Action.CREATE
+    )
     assert entry.actor == world.volunteer
     assert entry.remote_addr == "192.0.2.44"
     note_entry = AuditEntry.objects.get(content_type__model="casenote", action=AuditEntry.Action.CREATE)

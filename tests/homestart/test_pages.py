@@ -78,7 +78,14 @@ def test_administrator_creates_and_deactivates_accounts(client: Any, world: Any)
 
     short = client.post(
         reverse("accounts:new"),
-        {"first_name": "A", "last_name": "B", "email": "a@example.invalid", "username": "ab", "role": Role.VOLUNTEER, "password": "short"},
+        {
+            "first_name": "A",
+            "last_name": "B",
+            "email": "a@example.invalid",
+            "username": "ab",
+            "role": Role.VOLUNTEER,
+            "password": "short",
+        },
     )
     assert "Ensure this value has at least 12 characters" in short.content.decode()
     assert not User.objects.filter(username="ab").exists()

@@ -69,11 +69,19 @@ def test_note_text_never_in_the_audit_log(client: Any, note_world: Any) -> None:
     """SECURITY 19: the note body is masked in change entries, and reads log only the note's number."""
     client.force_login(note_world.coordinator)
     client.get(reverse("families:detail", args=[note_world.family.pk]))
-    services.family_change_coordinator(family=note_world.family, coordinator=note_world.dsl, actor=note_world.coordinator)
+    services.family_change_coordinator(
+        family=note_world.family, coordinator=note_world.dsl, actor=note_world.coordinator
+    )
     for entry in AuditEntry.objects.all():
         blob = " ".join(
             str(value)
-            for value in (entry.object_repr, entry.changes, entry.changes_text, entry.additional_data, entry.serialized_data)
+            for value in (
+                entry.object_repr,
+                entry.changes,
+                entry.changes_text,
+                entry.additional_data,
+                entry.serialized_data,
+            )
         )
         assert "Sentinel-7Q4" not in blob
         assert "Grace" not in blob  # the mother's first name is masked too

@@ -40,7 +40,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
-            raise CommandError("seed_demo only runs with DEBUG on, so demo accounts never reach a live system. Use --force to override.")
+            raise CommandError(
+                "seed_demo only runs with DEBUG on, so demo accounts never reach a live system. Use --force to override."
+            )
         if Scheme.objects.filter(code="PMH").exists():
             self.stdout.write("Demo data is already there.")
         else:
@@ -50,7 +52,7 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
-        self.stdout.write("\nDemo sign-ins (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})\n")
         for username, first, last, role, dsl, code in ACCOUNTS:
             label = "coordinator and safeguarding lead" if dsl else role
             self.stdout.write(f"  {username:<17} {first} {last}, {label}, scheme {code}")
@@ -105,102 +107,258 @@ class Command(BaseCommand):
             )
 
         hv = family_services.professional_add(
-            scheme=pmh, agency_name="Portsmouth North Health Visiting Team", agency_kind=AgencyKind.HEALTH_VISITING,
-            name="Helen Price", role="Health visitor", email="helen.price@nhs.invalid", phone="023 9200 1111", actor=coordinator,
+            scheme=pmh,
+            agency_name="Portsmouth North Health Visiting Team",
+            agency_kind=AgencyKind.HEALTH_VISITING,
+            name="Helen Price",
+            role="Health visitor",
+            email="helen.price@nhs.invalid",
+            phone="023 9200 1111",
+            actor=coordinator,
         )
         gp = family_services.professional_add(
-            scheme=pmh, agency_name="Lake Road GP Practice", agency_kind=AgencyKind.GP,
-            name="Dr Amir Khan", role="GP", email="reception@lakeroad.invalid", actor=coordinator,
+            scheme=pmh,
+            agency_name="Lake Road GP Practice",
+            agency_kind=AgencyKind.GP,
+            name="Dr Amir Khan",
+            role="GP",
+            email="reception@lakeroad.invalid",
+            actor=coordinator,
         )
         school = family_services.professional_add(
-            scheme=pmh, agency_name="Somers Park Primary School", agency_kind=AgencyKind.SCHOOL,
-            name="Jane Fox", role="Family support worker", email="office@somerspark.invalid", actor=coordinator,
+            scheme=pmh,
+            agency_name="Somers Park Primary School",
+            agency_kind=AgencyKind.SCHOOL,
+            name="Jane Fox",
+            role="Family support worker",
+            email="office@somerspark.invalid",
+            actor=coordinator,
         )
         family_services.professional_add(
-            scheme=pmh, agency_name="Portsmouth Children's Social Care (MASH)", agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
-            name="Tom Ellis", role="Social worker", email="mash@portsmouth.invalid", actor=coordinator,
+            scheme=pmh,
+            agency_name="Portsmouth Children's Social Care (MASH)",
+            agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+            name="Tom Ellis",
+            role="Social worker",
+            email="mash@portsmouth.invalid",
+            actor=coordinator,
         )
         win_hv = family_services.professional_add(
-            scheme=win, agency_name="Winchester Health Visiting Team", agency_kind=AgencyKind.HEALTH_VISITING,
-            name="Ruth Adams", role="Health visitor", actor=users["othercoordinator"],
+            scheme=win,
+            agency_name="Winchester Health Visiting Team",
+            agency_kind=AgencyKind.HEALTH_VISITING,
+            name="Ruth Adams",
+            role="Health visitor",
+            actor=users["othercoordinator"],
         )
 
         def child(first: str, last: str, age_days: int, relationship: str = "child") -> dict[str, Any]:
-            return {"kind": MemberKind.CHILD, "first_name": first, "last_name": last, "relationship": relationship,
-                    "date_of_birth": today - days(days=age_days)}
+            return {
+                "kind": MemberKind.CHILD,
+                "first_name": first,
+                "last_name": last,
+                "relationship": relationship,
+                "date_of_birth": today - days(days=age_days),
+            }
 
         def adult(first: str, last: str, relationship: str) -> dict[str, Any]:
             return {"kind": MemberKind.ADULT, "first_name": first, "last_name": last, "relationship": relationship}
 
-        def family(actor: User, name: str, postcode: str, referrer: Any, received_days_ago: int, reasons: str, members: list) -> Any:
+        def family(
+            actor: User, name: str, postcode: str, referrer: Any, received_days_ago: int, reasons: str, members: list
+        ) -> Any:
             return family_services.referral_receive(
-                actor=actor, family_name=name, address=f"{10 + len(name)} {name} Close\nPortsmouth", postcode=postcode,
-                phone="07700 900" + str(100 + len(name)), referrer=referrer, health_visitor=hv if actor.scheme_id == pmh.pk else win_hv,
-                date_received=today - days(days=received_days_ago), reasons=reasons, members=members,
+                actor=actor,
+                family_name=name,
+                address=f"{10 + len(name)} {name} Close\nPortsmouth",
+                postcode=postcode,
+                phone="07700 900" + str(100 + len(name)),
+                referrer=referrer,
+                health_visitor=hv if actor.scheme_id == pmh.pk else win_hv,
+                date_received=today - days(days=received_days_ago),
+                reasons=reasons,
+                members=members,
             )
 
         def supported(referral: Any, actor: User, volunteer: User, started_days_ago: int) -> Any:
             family_services.referral_decide(referral=referral, outcome=ReferralOutcome.ACCEPTED, actor=actor)
-            family_services.assignment_start(family=referral.family, volunteer=volunteer, started_on=today - days(days=started_days_ago), actor=actor)
+            family_services.assignment_start(
+                family=referral.family, volunteer=volunteer, started_on=today - days(days=started_days_ago), actor=actor
+            )
             return referral.family
 
         def visits(fam: Any, volunteer: User, entries: list[tuple[int, int, str]]) -> None:
             for days_ago, minutes, note in entries:
-                family_services.visit_log(family=fam, visited_on=today - days(days=days_ago), duration_minutes=minutes, note_text=note, actor=volunteer)
+                family_services.visit_log(
+                    family=fam,
+                    visited_on=today - days(days=days_ago),
+                    duration_minutes=minutes,
+                    note_text=note,
+                    actor=volunteer,
+                )
 
         okafor = supported(
-            family(coordinator, "Okafor", "PO2 7QA", hv, 90, "Mum is isolated after moving to the area; twins under one.",
-                   [adult("Grace", "Okafor", "mother"), child("Tobi", "Okafor", 300), child("Tayo", "Okafor", 300)]),
-            coordinator, alex, 70,
+            family(
+                coordinator,
+                "Okafor",
+                "PO2 7QA",
+                hv,
+                90,
+                "Mum is isolated after moving to the area; twins under one.",
+                [adult("Grace", "Okafor", "mother"), child("Tobi", "Okafor", 300), child("Tayo", "Okafor", 300)],
+            ),
+            coordinator,
+            alex,
+            70,
         )
-        visits(okafor, alex, [
-            (63, 120, "First visit. Grace was nervous but warm; we talked about local baby groups."),
-            (49, 90, "Went with Grace to the Tuesday baby group. Twins slept most of the time."),
-            (35, 90, "Grace says nights are very hard. Suggested she mentions sleep to Helen the health visitor."),
-            (21, 120, ""),
-            (7, 90, "Grace seemed brighter; she has made a friend at the group."),
-        ])
+        visits(
+            okafor,
+            alex,
+            [
+                (63, 120, "First visit. Grace was nervous but warm; we talked about local baby groups."),
+                (49, 90, "Went with Grace to the Tuesday baby group. Twins slept most of the time."),
+                (35, 90, "Grace says nights are very hard. Suggested she mentions sleep to Helen the health visitor."),
+                (21, 120, ""),
+                (7, 90, "Grace seemed brighter; she has made a friend at the group."),
+            ],
+        )
         williams = supported(
-            family(coordinator, "Williams", "PO4 8HX", gp, 60, "Dad caring alone for three children after a bereavement.",
-                   [adult("Mark", "Williams", "father"), child("Ella", "Williams", 1500), child("Josh", "Williams", 900), child("Mia", "Williams", 120)]),
-            coordinator, priya, 45,
+            family(
+                coordinator,
+                "Williams",
+                "PO4 8HX",
+                gp,
+                60,
+                "Dad caring alone for three children after a bereavement.",
+                [
+                    adult("Mark", "Williams", "father"),
+                    child("Ella", "Williams", 1500),
+                    child("Josh", "Williams", 900),
+                    child("Mia", "Williams", 120),
+                ],
+            ),
+            coordinator,
+            priya,
+            45,
         )
-        visits(williams, priya, [
-            (40, 120, "Met Mark and the children. He would like help with school runs and routines."),
-            (26, 90, "Helped sort a weekly meal plan together. Ella showed me her reading book."),
-            (12, 60, "Short visit; Mark had a job interview. Looked after Mia for an hour."),
-        ])
+        visits(
+            williams,
+            priya,
+            [
+                (40, 120, "Met Mark and the children. He would like help with school runs and routines."),
+                (26, 90, "Helped sort a weekly meal plan together. Ella showed me her reading book."),
+                (12, 60, "Short visit; Mark had a job interview. Looked after Mia for an hour."),
+            ],
+        )
         dasilva = supported(
-            family(dsl, "Da Silva", "PO5 1LB", hv, 50, "Postnatal low mood; first baby; family abroad.",
-                   [adult("Ana", "Da Silva", "mother"), adult("Rui", "Da Silva", "father"), child("Leo", "Da Silva", 75)]),
-            dsl, alex, 30,
+            family(
+                dsl,
+                "Da Silva",
+                "PO5 1LB",
+                hv,
+                50,
+                "Postnatal low mood; first baby; family abroad.",
+                [adult("Ana", "Da Silva", "mother"), adult("Rui", "Da Silva", "father"), child("Leo", "Da Silva", 75)],
+            ),
+            dsl,
+            alex,
+            30,
         )
         visits(dasilva, alex, [(25, 90, "Ana talked a lot about missing her mum. Leo feeding well."), (11, 90, "")])
 
-        family(coordinator, "Nowak", "PO3 5DD", school, 6, "Mum expecting second child; toddler struggling at nursery.",
-               [adult("Kasia", "Nowak", "mother"), child("Olek", "Nowak", 1000),
-                {"kind": MemberKind.CHILD, "first_name": "Baby", "last_name": "Nowak", "relationship": "unborn child", "expected_due_date": today + days(days=60)}])
-        hughes = family(coordinator, "Hughes", "PO6 2RT", None, 20, "Self-referral: young mum would like someone to talk to.",
-                        [adult("Chloe", "Hughes", "mother"), child("Ruby", "Hughes", 200)])
+        family(
+            coordinator,
+            "Nowak",
+            "PO3 5DD",
+            school,
+            6,
+            "Mum expecting second child; toddler struggling at nursery.",
+            [
+                adult("Kasia", "Nowak", "mother"),
+                child("Olek", "Nowak", 1000),
+                {
+                    "kind": MemberKind.CHILD,
+                    "first_name": "Baby",
+                    "last_name": "Nowak",
+                    "relationship": "unborn child",
+                    "expected_due_date": today + days(days=60),
+                },
+            ],
+        )
+        hughes = family(
+            coordinator,
+            "Hughes",
+            "PO6 2RT",
+            None,
+            20,
+            "Self-referral: young mum would like someone to talk to.",
+            [adult("Chloe", "Hughes", "mother"), child("Ruby", "Hughes", 200)],
+        )
         family_services.referral_decide(referral=hughes, outcome=ReferralOutcome.WAITING_LIST, actor=coordinator)
-        ahmed = family(dsl, "Ahmed", "PO1 3JP", hv, 15, "Three children under five; mum recovering from surgery.",
-                       [adult("Samira", "Ahmed", "mother"), child("Zara", "Ahmed", 1600), child("Adam", "Ahmed", 800), child("Noor", "Ahmed", 30)])
+        ahmed = family(
+            dsl,
+            "Ahmed",
+            "PO1 3JP",
+            hv,
+            15,
+            "Three children under five; mum recovering from surgery.",
+            [
+                adult("Samira", "Ahmed", "mother"),
+                child("Zara", "Ahmed", 1600),
+                child("Adam", "Ahmed", 800),
+                child("Noor", "Ahmed", 30),
+            ],
+        )
         family_services.referral_decide(referral=ahmed, outcome=ReferralOutcome.ACCEPTED, actor=dsl)
-        clarke = family(coordinator, "Clarke", "PO9 1AZ", gp, 30, "Family asking for help with housing.",
-                        [adult("Dean", "Clarke", "father"), child("Kai", "Clarke", 2400)])
+        clarke = family(
+            coordinator,
+            "Clarke",
+            "PO9 1AZ",
+            gp,
+            30,
+            "Family asking for help with housing.",
+            [adult("Dean", "Clarke", "father"), child("Kai", "Clarke", 2400)],
+        )
         family_services.referral_decide(
-            referral=clarke, outcome=ReferralOutcome.DECLINED,
-            reason="Youngest child is over five; signposted to the council's housing advice service.", actor=coordinator,
+            referral=clarke,
+            outcome=ReferralOutcome.DECLINED,
+            reason="Youngest child is over five; signposted to the council's housing advice service.",
+            actor=coordinator,
         )
         bennett = supported(
-            family(coordinator, "Bennett", "PO2 0EE", hv, 400, "Mum with anxiety; baby born early.",
-                   [adult("Lucy", "Bennett", "mother"), child("Alfie", "Bennett", 500)]),
-            coordinator, alex, 380,
+            family(
+                coordinator,
+                "Bennett",
+                "PO2 0EE",
+                hv,
+                400,
+                "Mum with anxiety; baby born early.",
+                [adult("Lucy", "Bennett", "mother"), child("Alfie", "Bennett", 500)],
+            ),
+            coordinator,
+            alex,
+            380,
         )
-        visits(bennett, alex, [(370, 90, "First visit to Lucy and Alfie."), (200, 90, "Lucy feels ready to go to groups alone soon.")])
-        family_services.family_end_support(family=bennett, ended_on=today - days(days=100), reason="Goals reached: Lucy attends groups on her own.", actor=coordinator)
+        visits(
+            bennett,
+            alex,
+            [(370, 90, "First visit to Lucy and Alfie."), (200, 90, "Lucy feels ready to go to groups alone soon.")],
+        )
+        family_services.family_end_support(
+            family=bennett,
+            ended_on=today - days(days=100),
+            reason="Goals reached: Lucy attends groups on her own.",
+            actor=coordinator,
+        )
 
-        evans = family(users["othercoordinator"], "Evans", "SO23 8TT", win_hv, 40, "Winchester family: new baby, dad works away.",
-                       [adult("Megan", "Evans", "mother"), child("Seren", "Evans", 90)])
+        evans = family(
+            users["othercoordinator"],
+            "Evans",
+            "SO23 8TT",
+            win_hv,
+            40,
+            "Winchester family: new baby, dad works away.",
+            [adult("Megan", "Evans", "mother"), child("Seren", "Evans", 90)],
+        )
         supported(evans, users["othercoordinator"], users["othervolunteer"], 30)
         visits(evans.family, users["othervolunteer"], [(20, 90, "Winchester note: Megan is coping well.")])
