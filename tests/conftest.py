@@ -119,8 +119,8 @@ class World:
         return None if name == "anonymous" else getattr(self, name)
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """Build the two schemes, their people and families (used by ``world`` and the browser tests' ``live_world``)."""
     scheme = make_scheme("PMH")
     other_scheme = make_scheme("WIN")
     coordinator = make_user(scheme, "coordinator", Role.COORDINATOR)
@@ -151,6 +151,11 @@ def world(db: Any) -> World:
         family=family,
         other_family=other_family,
     )
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
 
 
 @pytest.fixture

@@ -9,16 +9,12 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
-from families import services as family_services  # noqa: E402
-from families.models import AgencyKind, Family  # noqa: E402
-from homestart.models import Role, Scheme, User  # noqa: E402
-from tests.conftest import PASSWORD, make_family, make_scheme, make_user  # noqa: E402
+from tests.conftest import PASSWORD, World, build_world  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,36 +83,10 @@ def desktop(browser: Any, live_server: Any) -> Iterator[Any]:
         context.close()
 
 
-@dataclass
-class LiveWorld:
-    """The same people and family as the ``world`` fixture, committed so the live server's thread can see them."""
-
-    scheme: Scheme
-    coordinator: User
-    volunteer: User
-    other_volunteer: User
-    family: Family
-
-
 @pytest.fixture
-def live_world(transactional_db: Any) -> LiveWorld:
-    scheme = make_scheme("PMH")
-    coordinator = make_user(scheme, "coordinator", Role.COORDINATOR)
-    make_user(scheme, "dsl", Role.COORDINATOR, dsl=True)
-    volunteer = make_user(scheme, "volunteer", Role.VOLUNTEER)
-    other_volunteer = make_user(scheme, "othervolunteer", Role.VOLUNTEER)
-    family = make_family(coordinator, "Okafor", volunteer=volunteer)
-    family_services.professional_add(
-        scheme=scheme,
-        agency_name="North Health Visiting Team",
-        agency_kind=AgencyKind.HEALTH_VISITING,
-        name="Helen Price",
-        role="Health visitor",
-        actor=coordinator,
-    )
-    return LiveWorld(
-        scheme=scheme, coordinator=coordinator, volunteer=volunteer, other_volunteer=other_volunteer, family=family
-    )
+def live_world(transactional_db: Any) -> World:
+    """The same people and families as ``world``, committed so the live server's thread can see them."""
+    return build_world()
 
 
 def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_DB, LiveWorld, assert_fits_phone, sign_in
-from tests.conftest import log_visit
+from tests.browser.conftest import BROWSER_DB, assert_fits_phone, sign_in
+from tests.conftest import World, log_visit
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -23,7 +23,7 @@ NOTE = "Tobi pulled himself up on the sofa and took three wobbly steps towards G
 
 
 def test_volunteer_logs_visit_on_phone_and_coordinator_reads_note(
-    live_world: LiveWorld, phone: Any, desktop: Any, screenshots: Path
+    live_world: World, phone: Any, desktop: Any, screenshots: Path
 ) -> None:
     family = live_world.family
     visited_on = timezone.localdate() - datetime.timedelta(days=1)
@@ -80,7 +80,7 @@ def test_volunteer_logs_visit_on_phone_and_coordinator_reads_note(
     desktop.screenshot(path=str(screenshots / "03-desktop-coordinator-family.png"), full_page=True)
 
 
-def test_unassigned_volunteer_gets_page_not_found(live_world: LiveWorld, phone: Any, screenshots: Path) -> None:
+def test_unassigned_volunteer_gets_page_not_found(live_world: World, phone: Any, screenshots: Path) -> None:
     family = live_world.family
     log_visit(family, live_world.volunteer, note=NOTE)
 
