@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from homestart.models import AuditEntry, AuditEvent
 
@@ -122,6 +123,13 @@ def _client_address(request: Any) -> str | None:
 
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record_event(event=AuditEvent.LOGIN, actor=user, remote_addr=_client_address(request))
+    if request is not None and hasattr(request, "session"):
+        # The clocks for the 12-hour session limit and for "signed in recently" start now.
+        from homestart.middleware import AUTHENTICATED_AT, SIGNED_IN_AT
+
+        now = timezone.now().timestamp()
+        request.session[SIGNED_IN_AT] = now
+        request.session[AUTHENTICATED_AT] = now
 
 
 def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -4,9 +4,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 
+from homestart.middleware import AUTHENTICATED_AT
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
 
 
@@ -22,6 +28,23 @@ def _role_required(rule: Callable[[Any], bool]) -> Callable:
         return wrapped
 
     return decorator
+
+
+def recent_authentication_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Ask for the password or a code again unless the person proved it was them in the last 10 minutes.
+
+    For the most sensitive actions: recording a disclosure, downloading a family's records (SECURITY 10).
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        proved_at = request.session.get(AUTHENTICATED_AT)
+        window = settings.RECENT_AUTHENTICATION_WINDOW.total_seconds()
+        if proved_at is None or timezone.now().timestamp() - proved_at > window:
+            return redirect(f"{reverse('two_factor:reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 coordinator_required = _role_required(can_coordinate)

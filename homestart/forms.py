@@ -38,6 +38,57 @@ def _required_message(field: forms.Field) -> str:
     return f"Enter {label}" if label.startswith(("a ", "an ", "the ", "how ")) else f"Enter the {label}"
 
 
+class CodeForm(Form):
+    """A code from an authenticator app (six digits) or, where allowed, a recovery code."""
+
+    code = forms.CharField(
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "class": "input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the code"},
+    )
+
+    def __init__(self, *args: Any, label: str, recovery_allowed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = label
+        self.fields["code"].help_text = (
+            "The 6-digit code your authenticator app shows now. Lost your phone? Use one of your recovery codes."
+            if recovery_allowed
+            else "The 6-digit code your authenticator app shows now."
+        )
+        self.fields["code"].widget.attrs["inputmode"] = "text" if recovery_allowed else "numeric"
+
+
+class ReauthenticationForm(Form):
+    password = forms.CharField(
+        label="Your password",
+        required=False,
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="Or a code from your authenticator app",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "input--width-10"}
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("password") and not data.get("code"):
+            raise forms.ValidationError("Enter your password, or a code from your app")
+        return data
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -4,6 +4,7 @@ from auditlog.models import AbstractLogEntry
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 
 class Scheme(models.Model):
@@ -43,6 +44,9 @@ class User(AbstractUser):
     )
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="users")
     phone = models.CharField(max_length=40, blank=True)
+    session_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised to end every session of this user at once."
+    )
 
     objects = UserManager()
 
@@ -59,6 +63,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django checks this hash on every request and drops sessions whose hash no longer matches; mixing in
+        # session_version lets sign-out, deactivation and device resets end all of a user's sessions at once.
+        key_salt = "homestart.models.User.session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_version}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def is_coordinator(self) -> bool:
@@ -87,6 +99,11 @@ class AuditEvent(models.TextChoices):
     LOGOUT = "logout", "Signed out"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     NOTE_READ = "note_read", "Private note read"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor device set up"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor device reset"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    SESSIONS_ENDED = "sessions_ended", "All sessions ended"
 
 
 class AuditEntry(AbstractLogEntry):

@@ -23,3 +23,10 @@ def is_volunteer(user: Any) -> bool:
 def can_administer(user: Any) -> bool:
     """An active administrator manages accounts and the agency directory, never case records."""
     return bool(user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR)
+
+
+def can_reset_two_factor(actor: Any, user: Any) -> bool:
+    """An administrator resets anyone else's lost device in their scheme; a coordinator, a volunteer's."""
+    if not (actor.is_authenticated and actor.is_active) or actor.pk == user.pk or actor.scheme_id != user.scheme_id:
+        return False
+    return can_administer(actor) or (can_coordinate(actor) and user.role == Role.VOLUNTEER)

@@ -2,13 +2,18 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from homestart import audit
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import Role, Scheme, User
-from homestart.permissions import can_administer
+from homestart.models import AuditEvent, Role, Scheme, User
+from homestart.permissions import can_administer, can_reset_two_factor
 
 
 def _require_scheme_administrator(actor: Any, scheme: Scheme) -> None:
@@ -82,4 +87,95 @@ def user_deactivate(*, user: User, actor: Any) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    user_end_all_sessions(user=user, actor=actor)
     return user
+
+
+# Two-factor sign-in ---------------------------------------------------------------------------------------------
+
+
+def _audit(event: AuditEvent, user: User, actor: Any) -> None:
+    audit.record_event(event=event, instance=user, actor=actor)
+
+
+@transaction.atomic
+def user_end_all_sessions(*, user: User, actor: Any) -> None:
+    """End every session of the user, on every device, from their next request (SECURITY 9)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.session_version += 1
+    locked.save(update_fields=["session_version"])
+    user.session_version = locked.session_version
+    _audit(AuditEvent.SESSIONS_ENDED, user, actor)
+
+
+@transaction.atomic
+def two_factor_enrolment_start(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator device being set up for a user without one (the same one on a reload)."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ActionNotAllowed("Two-factor sign-in is already set up for this account.")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice(user=user, name="Authenticator app", confirmed=False, tolerance=0, step=30, digits=6)
+        device.full_clean()
+        device.save()
+    return device
+
+
+def two_factor_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the new device with a code from it; returns the device and ten one-time recovery codes.
+
+    A wrong code is refused after its failure is recorded (throttling and audit), so the refusal does not undo it.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is None:
+            raise ActionNotAllowed("Start setting up two-factor sign-in again.")
+        confirmed = device.verify_token(token)
+        if confirmed:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            StaticDevice.objects.filter(user=user).delete()
+            recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+            codes = [StaticToken.random_token() for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
+            StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+        _audit(AuditEvent.TWO_FACTOR_ENROLLED if confirmed else AuditEvent.TWO_FACTOR_FAILED, user, user)
+    if not confirmed:
+        raise ActionNotAllowed("The code is not right. Enter the 6-digit code your app shows now.")
+    return device, codes
+
+
+def two_factor_verify(*, user: User, token: str) -> Device:
+    """Check a second-factor code: six digits from the app, or a recovery code (which then stops working).
+
+    A wrong code is refused after its failure is recorded (throttling and audit), so the refusal does not undo it.
+    """
+    token = "".join(token.split()).lower()
+    throttled = False
+    with transaction.atomic():
+        model = TOTPDevice if token.isdigit() else StaticDevice
+        for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+            if not device.verify_is_allowed()[0]:
+                throttled = True
+            elif device.verify_token(token):
+                if isinstance(device, StaticDevice):
+                    _audit(AuditEvent.RECOVERY_CODE_USED, user, user)
+                return device
+        _audit(AuditEvent.TWO_FACTOR_FAILED, user, user)
+    if throttled:
+        raise ActionNotAllowed("Too many wrong codes. Wait a minute, then try again.")
+    raise ActionNotAllowed("The code is not right. Enter the code your app shows now, or a recovery code.")
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: Any) -> None:
+    """Remove a person's lost device and recovery codes; they set up a new device at their next sign-in."""
+    if not can_reset_two_factor(actor, user):
+        raise ActionNotAllowed("You cannot reset this person's two-factor sign-in.")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    _audit(AuditEvent.TWO_FACTOR_RESET, user, actor)
+    user_end_all_sessions(user=user, actor=actor)
+
+
+def has_two_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

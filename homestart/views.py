@@ -1,33 +1,16 @@
 """Sign-in, the home page for each role, the coordinator's dashboard and the health check."""
 
-from django.contrib.auth import logout
-from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from families import selectors as family_selectors
 from homestart.decorators import coordinator_required
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
 from volunteers import selectors as volunteer_selectors
-
-
-class SignInView(LoginView):
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-
-
-# The method check comes first: LoginView would otherwise redirect a signed-in person before looking at it.
-sign_in = require_http_methods(["GET", "POST"])(SignInView.as_view())
-
-
-@require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    return redirect("login")
 
 
 @require_http_methods(["GET"])

@@ -6,7 +6,11 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from families import services as family_services
 from families.models import AgencyKind, Family, MemberKind, ReferralOutcome
@@ -46,6 +50,39 @@ def make_user(scheme: Scheme, username: str, role: str, *, dsl: bool = False) ->
         password=PASSWORD,
         actor=None,
     )
+
+
+def enrol_two_factor(user: User) -> TOTPDevice:
+    """Set up the user's authenticator app through the services, as the set-up page would (idempotent)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        pending = services.two_factor_enrolment_start(user=user)
+        device, _codes = services.two_factor_enrolment_confirm(user=user, token=current_code(pending))
+    return device
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the person's app would show now."""
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+class VerifiedClient(Client):
+    """The test client, whose ``force_login`` also gives the second factor (the sign-in tests use the real forms)."""
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        device = enrol_two_factor(user)
+        super().force_login(user, backend or "django.contrib.auth.backends.ModelBackend")
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    def force_login_password_only(self, user: Any) -> None:
+        super().force_login(user, "django.contrib.auth.backends.ModelBackend")
+
+
+@pytest.fixture
+def client() -> VerifiedClient:
+    return VerifiedClient()
 
 
 def make_family(

@@ -4,7 +4,9 @@ The live server runs in a thread of this process and Playwright's sync API runs 
 so Django's "you are in an async context" guard has to be switched off before Django is touched.
 """
 
+import base64
 import os
+import time
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -13,8 +15,10 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
+from django_otp.oath import totp  # noqa: E402
 
-from tests.conftest import PASSWORD, World, build_world  # noqa: E402
+from homestart.models import User  # noqa: E402
+from tests.conftest import PASSWORD, World, build_world, current_code, enrol_two_factor  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,13 +94,46 @@ def live_world(transactional_db: Any) -> World:
 
 
 def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real form, as a person would, and wait for the page it sends them to."""
+    """Sign in through the real forms, as a person would: the password, then the code from their app.
+
+    A person without a device yet sets one up on the way, reading the key from the page.
+    """
     page.goto("/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     assert "/sign-in/" not in page.url, f"sign-in as {username} failed"
+    if "/two-factor/setup/" in page.url:
+        page.get_by_text("Cannot scan the code? Type this key instead").click()
+        secret = page.locator("#secret-key").inner_text()
+        code = code_for_secret(secret)
+        page.get_by_label("Code from your app").fill(code)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Confirm and continue").click()
+        assert "/two-factor/recovery-codes/" in page.url, page.url
+        with page.expect_navigation():
+            page.get_by_role("link", name="Continue").click()
+    elif "/two-factor/verify/" in page.url:
+        user = User.objects.get(username=username)
+        page.get_by_label("Code").fill(next_unused_code(enrol_two_factor(user)))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+    assert "/two-factor/" not in page.url, f"second factor for {username} failed: {page.url}"
+
+
+def code_for_secret(secret: str) -> str:
+    """What an authenticator app shows for the key typed in from the set-up page."""
+    key = base64.b32decode("".join(secret.split()) + "=" * (-len("".join(secret.split())) % 8))
+    return f"{totp(key):06d}"
+
+
+def next_unused_code(device: Any) -> str:
+    """A code the device has not accepted yet: codes are single-use, so wait for the next 30 seconds if needed."""
+    device.refresh_from_db()
+    while int(time.time()) // device.step <= device.last_t:
+        time.sleep(0.5)
+    return current_code(device)
 
 
 def assert_fits_phone(page: Any, width: int = 375) -> None:

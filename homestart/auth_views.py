@@ -1,0 +1,183 @@
+"""Signing in and out: password, then the second factor (set up on first sign-in), and re-authentication."""
+
+from base64 import b32encode
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import LoginView
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from homestart import services
+from homestart.exceptions import ActionNotAllowed
+from homestart.forms import CodeForm, ReauthenticationForm
+from homestart.middleware import AUTHENTICATED_AT
+from homestart.models import User
+from homestart.permissions import can_reset_two_factor
+
+
+class SignInView(LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+# The method check comes first: LoginView would otherwise redirect a signed-in person before looking at it.
+sign_in = require_http_methods(["GET", "POST"])(SignInView.as_view())
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Sign out here and on every other device."""
+    if request.user.is_authenticated:
+        services.user_end_all_sessions(user=request.user, actor=request.user)
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("login")
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("home")
+
+
+def _second_factor_given(request: HttpRequest, device: Any) -> None:
+    otp_login(request, device)
+    request.session[AUTHENTICATED_AT] = timezone.now().timestamp()
+
+
+def _require_signed_in(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise Http404("No such page")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: connect an authenticator app by QR code or by typing the key, then confirm with a code."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if services.has_two_factor(request.user):
+        return redirect("two_factor:verify")
+    device = services.two_factor_enrolment_start(user=request.user)
+    form = CodeForm(request.POST or None, label="Code from your app")
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = services.two_factor_enrolment_confirm(user=request.user, token=form.cleaned_data["code"])
+        except ActionNotAllowed as exc:
+            form.add_error("code", exc.message)
+        else:
+            _second_factor_given(request, device)
+            request.session["recovery_codes"] = codes
+            return redirect(f"{reverse('two_factor:recovery_codes')}?next={_next_url(request)}")
+    secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return render(
+        request,
+        "two_factor/setup.html",
+        {
+            "form": form,
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+            "next": _next_url(request),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def two_factor_qr(request: HttpRequest) -> HttpResponse:
+    """The QR code of the device being set up, as SVG (only its owner, only before it is confirmed)."""
+    _require_signed_in(request)
+    if services.has_two_factor(request.user):
+        raise Http404("No device being set up")
+    device = services.two_factor_enrolment_start(user=request.user)
+    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#0b0c0c", light="#ffffff")
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """Second step of signing in: a code from the app, or one of the recovery codes."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if not services.has_two_factor(request.user):
+        return redirect(f"{reverse('two_factor:setup')}?next={_next_url(request)}")
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    form = CodeForm(request.POST or None, label="Code", recovery_allowed=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.two_factor_verify(user=request.user, token=form.cleaned_data["code"])
+        except ActionNotAllowed as exc:
+            form.add_error("code", exc.message)
+        else:
+            _second_factor_given(request, device)
+            return redirect(_next_url(request))
+    return render(request, "two_factor/verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The ten recovery codes, shown once, straight after setting up the app."""
+    _require_signed_in(request)
+    codes = request.session.pop("recovery_codes", None)
+    return render(request, "two_factor/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    """Before something sensitive (recording a disclosure, downloading a family's records): prove it is you."""
+    _require_signed_in(request)
+    form = ReauthenticationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password, code = form.cleaned_data["password"], form.cleaned_data["code"]
+        if password and request.user.check_password(password):
+            request.session[AUTHENTICATED_AT] = timezone.now().timestamp()
+            return redirect(_next_url(request))
+        if code:
+            try:
+                device = services.two_factor_verify(user=request.user, token=code)
+            except ActionNotAllowed as exc:
+                form.add_error("code", exc.message)
+            else:
+                _second_factor_given(request, device)
+                return redirect(_next_url(request))
+        else:
+            form.add_error("password", "The password is not right")
+    return render(request, "two_factor/reauthenticate.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset a lost device: an administrator for anyone in the scheme, a coordinator for a volunteer."""
+    _require_signed_in(request)
+    person = User.objects.filter(pk=pk, scheme_id=request.user.scheme_id).first()
+    if person is None or not can_reset_two_factor(request.user, person):
+        raise Http404("No such person")
+    if request.method == "POST":
+        services.two_factor_reset(user=person, actor=request.user)
+        messages.success(
+            request,
+            f"{person}'s two-factor sign-in is reset and they are signed out everywhere. "
+            "At their next sign-in they will set up their app again.",
+        )
+        return redirect("home")
+    return render(request, "two_factor/reset.html", {"person": person})
+
+
+urlpatterns = [
+    path("setup/", two_factor_setup, name="setup"),
+    path("setup/qr.svg", two_factor_qr, name="qr"),
+    path("verify/", two_factor_verify, name="verify"),
+    path("recovery-codes/", recovery_codes, name="recovery_codes"),
+    path("confirm-it-is-you/", reauthenticate, name="reauthenticate"),
+    path("reset/<int:pk>/", two_factor_reset, name="reset"),
+]
+two_factor_urls = include((urlpatterns, "two_factor"))

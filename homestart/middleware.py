@@ -1,0 +1,77 @@
+"""Request-wide security rules: session lifetime, the second factor, and no caching of anything personal."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+
+SIGNED_IN_AT = "homestart_signed_in_at"
+AUTHENTICATED_AT = "homestart_authenticated_at"
+
+# Routes a signed-in person may use before giving the second factor (and that anonymous visitors may use).
+OPEN_BEFORE_SECOND_FACTOR = {
+    "login",
+    "logout",
+    "healthz",
+    "two_factor:setup",
+    "two_factor:qr",
+    "two_factor:verify",
+}
+
+
+class NoStoreMiddleware:
+    """Every page the application renders is marked no-store: nothing personal stays in a browser or proxy cache.
+
+    Static files are answered earlier, by WhiteNoise, and keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Sign a person out 12 hours after they signed in, however active they have been (the idle limit is the
+    session cookie's age, renewed on every request)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            limit = settings.SESSION_ABSOLUTE_LIFETIME.total_seconds()
+            if signed_in_at is None or timezone.now().timestamp() - signed_in_at > limit:
+                logout(request)
+                messages.info(request, "You were signed out because you signed in more than 12 hours ago.")
+                return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """A session that has given only the password may set up or give the second factor, and nothing else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified():
+            try:
+                view_name = resolve(request.path_info).view_name
+            except Resolver404:
+                view_name = None
+            if view_name not in OPEN_BEFORE_SECOND_FACTOR:
+                return redirect(f"{reverse('two_factor:verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
