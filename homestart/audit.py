@@ -118,7 +118,9 @@ def record_reads(*, instances: Iterable[models.Model], actor: Any, event: AuditE
 
 
 def _client_address(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    from homestart.middleware import client_ip
+
+    return client_ip(request) if request is not None else None
 
 
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

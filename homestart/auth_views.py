@@ -1,11 +1,13 @@
 """Signing in and out: password, then the second factor (set up on first sign-in), and re-authentication."""
 
+import io
 from base64 import b32encode
 from typing import Any
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,11 +58,6 @@ def _second_factor_given(request: HttpRequest, device: Any) -> None:
     request.session[AUTHENTICATED_AT] = timezone.now().timestamp()
 
 
-def _require_signed_in(request: HttpRequest) -> None:
-    if not request.user.is_authenticated:
-        raise Http404("No such page")
-
-
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """First sign-in: connect an authenticator app by QR code or by typing the key, then confirm with a code."""
@@ -72,9 +69,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, label="Code from your app")
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = services.two_factor_enrolment_confirm(user=request.user, token=form.cleaned_data["code"])
+            device, codes = services.two_factor_enrolment_confirm(user=request.user, token=form.cleaned_data["token"])
         except ActionNotAllowed as exc:
             form.add_error("code", exc.message)
+            form.clear_codes()
         else:
             _second_factor_given(request, device)
             request.session["recovery_codes"] = codes
@@ -86,20 +84,25 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+            "config_url": device.config_url,
             "next": _next_url(request),
         },
     )
 
 
 @require_http_methods(["GET"])
+@login_required
 def two_factor_qr(request: HttpRequest) -> HttpResponse:
     """The QR code of the device being set up, as SVG (only its owner, only before it is confirmed)."""
-    _require_signed_in(request)
     if services.has_two_factor(request.user):
         raise Http404("No device being set up")
     device = services.two_factor_enrolment_start(user=request.user)
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#0b0c0c", light="#ffffff")
-    return HttpResponse(svg, content_type="image/svg+xml")
+    # A standalone SVG document (with its XML namespace): svg_inline() output does not render in an <img>.
+    buffer = io.BytesIO()
+    segno.make(device.config_url, error="m").save(
+        buffer, kind="svg", scale=5, border=2, dark="#0b0c0c", light="#ffffff"
+    )
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,9 +117,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, label="Code", recovery_allowed=True)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.two_factor_verify(user=request.user, token=form.cleaned_data["code"])
+            device = services.two_factor_verify(user=request.user, token=form.cleaned_data["token"])
         except ActionNotAllowed as exc:
-            form.add_error("code", exc.message)
+            form.add_error(form.token_field, exc.message)
+            form.clear_codes()
         else:
             _second_factor_given(request, device)
             return redirect(_next_url(request))
@@ -124,17 +128,17 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
+@login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """The ten recovery codes, shown once, straight after setting up the app."""
-    _require_signed_in(request)
     codes = request.session.pop("recovery_codes", None)
     return render(request, "two_factor/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     """Before something sensitive (recording a disclosure, downloading a family's records): prove it is you."""
-    _require_signed_in(request)
     form = ReauthenticationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password, code = form.cleaned_data["password"], form.cleaned_data["code"]
@@ -155,9 +159,9 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Reset a lost device: an administrator for anyone in the scheme, a coordinator for a volunteer."""
-    _require_signed_in(request)
     person = User.objects.filter(pk=pk, scheme_id=request.user.scheme_id).first()
     if person is None or not can_reset_two_factor(request.user, person):
         raise Http404("No such person")

@@ -10,8 +10,8 @@ from homestart.permissions import can_administer, can_coordinate, is_volunteer
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+    if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
+        return {"nav_items": []}  # nothing to navigate to before the second factor
     if can_coordinate(user):
         items = [
             ("Dashboard", reverse("dashboard")),

@@ -39,30 +39,55 @@ def _required_message(field: forms.Field) -> str:
 
 
 class CodeForm(Form):
-    """A code from an authenticator app (six digits) or, where allowed, a recovery code."""
+    """A 6-digit code from an authenticator app or, where allowed, a recovery code instead."""
 
     code = forms.CharField(
         max_length=40,
+        required=False,
         widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-                "class": "input--width-10",
-            }
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "input--width-10"}
         ),
-        error_messages={"required": "Enter the code"},
+        help_text="The 6-digit code your authenticator app shows now.",
     )
 
     def __init__(self, *args: Any, label: str, recovery_allowed: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].label = label
-        self.fields["code"].help_text = (
-            "The 6-digit code your authenticator app shows now. Lost your phone? Use one of your recovery codes."
-            if recovery_allowed
-            else "The 6-digit code your authenticator app shows now."
-        )
-        self.fields["code"].widget.attrs["inputmode"] = "text" if recovery_allowed else "numeric"
+        if recovery_allowed:
+            self.fields["recovery_code"] = forms.CharField(
+                label="Recovery code",
+                max_length=40,
+                required=False,
+                help_text="One of the codes you kept when you set up the app. Each works once.",
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "off",
+                        "autocapitalize": "characters",
+                        "spellcheck": "false",
+                        "class": "input--width-10",
+                    }
+                ),
+            )
+
+    @property
+    def token_field(self) -> str:
+        """The box the person used, where a refusal is shown."""
+        used_recovery = self.data.get("recovery_code", "").strip() and not self.data.get("code", "").strip()
+        return "recovery_code" if used_recovery else "code"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        code, recovery = data.get("code", "").strip(), data.get("recovery_code", "").strip()
+        if not code and not recovery:
+            self.add_error("code", "Enter the code from your app")
+        data["token"] = code or recovery
+        return data
+
+    def clear_codes(self) -> None:
+        """After a refused code, show empty boxes: the old code is no use and would have to be deleted first."""
+        self.data = self.data.copy()
+        self.data["code"] = ""
+        self.data["recovery_code"] = ""
 
 
 class ReauthenticationForm(Form):

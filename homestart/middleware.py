@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -24,6 +25,33 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "two_factor:qr",
     "two_factor:verify",
 }
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address of the person's device, as far as it can be trusted.
+
+    Behind TRUSTED_PROXY_COUNT proxies, the address the nearest trusted proxy saw (counted from the right of
+    X-Forwarded-For, which a client can prepend to but not append to); with no proxy, the connection's address.
+    Lockouts (django-axes) and the audit log both use this, so neither can be steered by a forged header.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware (actor and address on every entry), with the address from ``client_ip``."""
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        return None
 
 
 class NoStoreMiddleware:

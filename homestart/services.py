@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -150,12 +151,15 @@ def two_factor_verify(*, user: User, token: str) -> Device:
     A wrong code is refused after its failure is recorded (throttling and audit), so the refusal does not undo it.
     """
     token = "".join(token.split()).lower()
-    throttled = False
+    throttled = replayed = False
     with transaction.atomic():
         model = TOTPDevice if token.isdigit() else StaticDevice
         for device in model.objects.select_for_update().filter(user=user, confirmed=True):
             if not device.verify_is_allowed()[0]:
                 throttled = True
+            elif isinstance(device, TOTPDevice) and _is_last_used_code(device, token):
+                replayed = True
+                device.throttle_increment(commit=True)
             elif device.verify_token(token):
                 if isinstance(device, StaticDevice):
                     _audit(AuditEvent.RECOVERY_CODE_USED, user, user)
@@ -163,7 +167,18 @@ def two_factor_verify(*, user: User, token: str) -> Device:
         _audit(AuditEvent.TWO_FACTOR_FAILED, user, user)
     if throttled:
         raise ActionNotAllowed("Too many wrong codes. Wait a minute, then try again.")
+    if replayed:
+        raise ActionNotAllowed("That code has already been used. Wait for your app to show a new one, then enter it.")
     raise ActionNotAllowed("The code is not right. Enter the code your app shows now, or a recovery code.")
+
+
+def _is_last_used_code(device: TOTPDevice, token: str) -> bool:
+    """Whether the token is the code of the time step this device last accepted (a code used twice)."""
+    if device.last_t < 0:
+        return False
+    generator = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    generator.time = device.t0 + device.last_t * device.step
+    return token.isdigit() and int(token) == generator.token()
 
 
 @transaction.atomic

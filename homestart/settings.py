@@ -61,12 +61,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "homestart.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "homestart.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "homestart.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -183,6 +183,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "homestart.middleware.client_ip"
+# How many reverse proxies in front of the app add themselves to X-Forwarded-For (0: none, use the connection).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # django-guardian: object permissions live in direct-foreign-key tables (see docs/adr/0002); no anonymous
 # user is created because no page is open to anonymous visitors.

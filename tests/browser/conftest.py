@@ -105,7 +105,6 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
         page.get_by_role("button", name="Sign in").click()
     assert "/sign-in/" not in page.url, f"sign-in as {username} failed"
     if "/two-factor/setup/" in page.url:
-        page.get_by_text("Cannot scan the code? Type this key instead").click()
         secret = page.locator("#secret-key").inner_text()
         code = code_for_secret(secret)
         page.get_by_label("Code from your app").fill(code)
@@ -116,7 +115,7 @@ def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
             page.get_by_role("link", name="Continue").click()
     elif "/two-factor/verify/" in page.url:
         user = User.objects.get(username=username)
-        page.get_by_label("Code").fill(next_unused_code(enrol_two_factor(user)))
+        page.get_by_label("Code", exact=True).fill(next_unused_code(enrol_two_factor(user)))
         with page.expect_navigation():
             page.get_by_role("button", name="Continue").click()
     assert "/two-factor/" not in page.url, f"second factor for {username} failed: {page.url}"

@@ -48,3 +48,22 @@ def test_changes_through_pages_record_actor_and_address(client: Any, world: Any)
     assert entry.remote_addr == "192.0.2.44"
     note_entry = AuditEntry.objects.get(content_type__model="casenote", action=AuditEntry.Action.CREATE)
     assert note_entry.changes["text"] == ["[not recorded]", "[not recorded]"]
+
+
+def test_forged_forwarded_header_does_not_change_the_recorded_address(client: Any, world: Any, settings: Any) -> None:
+    settings.TRUSTED_PROXY_COUNT = 0
+    client.post(
+        reverse("login"),
+        {"username": "volunteer", "password": "wrong"},
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="10.9.9.9",
+    )
+    assert AuditEntry.objects.get(event=AuditEvent.LOGIN_FAILED).remote_addr == "198.51.100.7"
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(
+        reverse("login"),
+        {"username": "volunteer", "password": "wrong"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.77",
+    )
+    assert AuditEntry.objects.filter(event=AuditEvent.LOGIN_FAILED).latest("pk").remote_addr == "203.0.113.77"

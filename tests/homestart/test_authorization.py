@@ -26,6 +26,12 @@ POLICY: dict[str, tuple[set[str], set[str], str]] = {
     "healthz": ({"get"}, set(ROLES), "public"),
     "login": ({"get", "post"}, set(ROLES), "public"),
     "logout": ({"post"}, set(ROLES), "public"),
+    "two_factor:setup": ({"get", "post"}, SIGNED_IN, "login"),
+    "two_factor:qr": ({"get"}, set(), "login"),  # only while a device is being set up; everyone here has one
+    "two_factor:verify": ({"get", "post"}, SIGNED_IN, "login"),
+    "two_factor:recovery_codes": ({"get"}, SIGNED_IN, "login"),
+    "two_factor:reauthenticate": ({"get", "post"}, SIGNED_IN, "login"),
+    "two_factor:reset": ({"get", "post"}, SCHEME_COORDINATORS | {"administrator"}, "login"),
     "dashboard": ({"get"}, COORDINATORS, "login"),
     "accounts:list": ({"get"}, {"administrator"}, "login"),
     "accounts:new": ({"get", "post"}, {"administrator"}, "login"),
@@ -67,6 +73,7 @@ def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
     assignment = Assignment.objects.get(family=world.family, volunteer=world.volunteer, ended_on__isnull=True)
     return {
         "accounts:deactivate": {"pk": world.other_volunteer.pk},
+        "two_factor:reset": {"pk": world.other_volunteer.pk},
         "families:referral_decide": {"pk": world.family.referrals.get().pk},
         "families:detail": {"pk": world.family.pk},
         "families:assignment_new": {"pk": world.family.pk},
@@ -76,6 +83,17 @@ def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
         "families:visit_new": {"pk": world.family.pk},
         "volunteers:profile_edit": {"pk": world.volunteer.volunteer_profile.pk},
     }
+
+
+def assert_security_headers(response: Any) -> None:
+    """SECURITY 12-13: on every answer, whoever asks."""
+    assert "no-store" in response["Cache-Control"]
+    csp = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_every_route_is_in_the_policy_table() -> None:
@@ -110,6 +128,7 @@ def test_route_answers_by_policy(client: Any, world: Any, route: str, role: str,
     before = _state(world)
 
     response = getattr(client, method)(url)
+    assert_security_headers(response)
 
     if method not in methods:
         assert response.status_code == 405, f"{method.upper()} {url} as {role}"

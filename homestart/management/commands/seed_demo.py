@@ -5,12 +5,15 @@ nothing and prints the sign-ins again.
 """
 
 import datetime
+from base64 import b32encode
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from families import services as family_services
 from families.models import AgencyKind, MemberKind, ReferralOutcome
@@ -52,11 +55,22 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_logins(self) -> None:
+        keys = {
+            device.user.username: b32encode(device.bin_key).decode("ascii").rstrip("=")
+            for device in TOTPDevice.objects.filter(
+                confirmed=True, user__username__in=[a[0] for a in ACCOUNTS]
+            ).select_related("user")
+        }
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})\n")
         for username, first, last, role, dsl, code in ACCOUNTS:
             label = "coordinator and safeguarding lead" if dsl else role
             self.stdout.write(f"  {username:<17} {first} {last}, {label}, scheme {code}")
-        self.stdout.write("")
+            self.stdout.write(f"  {'':<17} authenticator key {keys.get(username, 'not set up')}")
+        self.stdout.write(
+            "\nEvery demo account has two-factor sign-in set up. After the password, enter the code from an\n"
+            "authenticator app given the key above, or get the current code with:\n"
+            "  make code USER=coordinator   (or: DEBUG=true .venv/bin/python manage.py demo_code coordinator)\n"
+        )
 
     def _seed(self) -> None:
         today = timezone.localdate()
@@ -90,6 +104,9 @@ class Command(BaseCommand):
                 password=DEMO_PASSWORD,
                 actor=None,
             )
+        for user in users.values():
+            pending = services.two_factor_enrolment_start(user=user)
+            services.two_factor_enrolment_confirm(user=user, token=f"{totp(pending.bin_key):06d}")
         coordinator, dsl, alex, priya = users["coordinator"], users["dsl"], users["volunteer"], users["volunteer2"]
 
         for username, number, issued, due in [
