@@ -333,3 +333,21 @@ def test_deploy_check_passes_with_production_settings() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hsts_and_cookie_flags(client: Any, world: Any, settings: Any) -> None:
+    """SECURITY 12: HSTS over HTTPS; session and CSRF cookies HttpOnly and SameSite, Secure in production."""
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    page = client.get(reverse("login"), secure=True)
+    assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    csrf = page.cookies["csrftoken"]
+    assert csrf["httponly"] and csrf["secure"] and csrf["samesite"] == "Lax"
+    signed_in = client.post(reverse("login"), {"username": "volunteer", "password": PASSWORD}, secure=True)
+    session = signed_in.cookies["sessionid"]
+    assert session["httponly"] and session["secure"] and session["samesite"] == "Lax"
+
+
+def test_bad_request_page(client: Any, db: Any) -> None:
+    response = client.get(reverse("login"), HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "Something was wrong with the request" in response.content.decode()
