@@ -237,7 +237,7 @@ class ProfessionalForm(Form):
         label="Organisation", max_length=200, help_text="For example Portsmouth North Health Visiting Team."
     )
     agency_kind = forms.ChoiceField(label="Kind of organisation", choices=AgencyKind.choices)
-    email = forms.EmailField(label="Email (optional)", required=False)
+    email = forms.EmailField(label="Email (optional)", required=False, max_length=254)
     phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
 
 

@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -69,7 +70,11 @@ def _move_family(family: Family, to: str) -> None:
 
 
 def _save(instance: Any) -> Any:
-    instance.full_clean()
+    """Validate against the model's own rules, then save; a broken rule comes back as a message for the page."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ActionNotAllowed(" ".join(exc.messages)) from None
     instance.save()
     return instance
 

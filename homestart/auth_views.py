@@ -8,8 +8,10 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.validators import MaxLengthValidator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import include, path, reverse
 from django.utils import timezone
@@ -25,9 +27,17 @@ from homestart.models import User
 from homestart.permissions import can_reset_two_factor
 
 
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the username's length limit only on the widget; enforce it before anything is looked up.
+        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
+
+
 class SignInView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
 
 # The method check comes first: LoginView would otherwise redirect a signed-in person before looking at it.
@@ -45,12 +55,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def _next_url(request: HttpRequest) -> str:
+    """Where to go after this step: a path on this site, else the person's home page."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    safe = url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("home")
+    )
+    return candidate if safe and candidate.startswith("/") and not candidate.startswith("//") else reverse("home")
 
 
 def _second_factor_given(request: HttpRequest, device: Any) -> None:
@@ -113,7 +123,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if not services.has_two_factor(request.user):
         return redirect(f"{reverse('two_factor:setup')}?next={_next_url(request)}")
     if request.user.is_verified():
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     form = CodeForm(request.POST or None, label="Code", recovery_allowed=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,7 +133,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             form.clear_codes()
         else:
             _second_factor_given(request, device)
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
     return render(request, "two_factor/verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -144,7 +154,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
         password, code = form.cleaned_data["password"], form.cleaned_data["code"]
         if password and request.user.check_password(password):
             request.session[AUTHENTICATED_AT] = timezone.now().timestamp()
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         if code:
             try:
                 device = services.two_factor_verify(user=request.user, token=code)
@@ -152,7 +162,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", exc.message)
             else:
                 _second_factor_given(request, device)
-                return redirect(_next_url(request))
+                return HttpResponseRedirect(_next_url(request))
         else:
             form.add_error("password", "The password is not right")
     return render(request, "two_factor/reauthenticate.html", {"form": form, "next": _next_url(request)})

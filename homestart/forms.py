@@ -124,7 +124,7 @@ class DateInput(forms.DateInput):
 class AccountForm(Form):
     first_name = forms.CharField(label="First name", max_length=150)
     last_name = forms.CharField(label="Last name", max_length=150)
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(label="Email address", max_length=254)
     username = forms.RegexField(
         label="Username",
         max_length=150,

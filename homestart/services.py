@@ -70,7 +70,10 @@ def user_create(
     except ValidationError as exc:
         raise ActionNotAllowed(" ".join(exc.messages)) from None
     user.set_password(password)
-    user.full_clean()
+    try:
+        user.full_clean()
+    except ValidationError as exc:
+        raise ActionNotAllowed(" ".join(exc.messages)) from None
     user.save()
     if role == Role.VOLUNTEER:
         volunteer_profile_create(user=user)
@@ -131,6 +134,8 @@ def two_factor_enrolment_confirm(*, user: User, token: str) -> tuple[TOTPDevice,
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
         if device is None:
             raise ActionNotAllowed("Start setting up two-factor sign-in again.")
+        if not device.verify_is_allowed()[0]:
+            raise ActionNotAllowed("Too many wrong codes. Wait a minute, then try again.")
         confirmed = device.verify_token(token)
         if confirmed:
             device.confirmed = True

@@ -6,7 +6,7 @@ from homestart.forms import DateInput, Form
 class VolunteerProfileForm(Form):
     dbs_certificate_number = forms.RegexField(
         label="DBS certificate number",
-        regex=r"^\d{12}$",
+        regex=r"^[0-9]{12}$",
         required=False,
         help_text="12 digits, from the top right of the certificate.",
         error_messages={"invalid": "Enter the 12-digit DBS certificate number"},
