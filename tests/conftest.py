@@ -93,6 +93,8 @@ def make_family(
     volunteer: User | None = None,
     child_first_name: str = "Tobi",
     postcode: str = "PO2 7QA",
+    referrer: Any = None,
+    health_visitor: Any = None,
 ) -> Family:
     """A referred family; accepted, and with a volunteer assigned when asked."""
     referral = family_services.referral_receive(
@@ -100,7 +102,8 @@ def make_family(
         family_name=name,
         address="1 Test Road\nPortsmouth",
         postcode=postcode,
-        referrer=None,
+        referrer=referrer,
+        health_visitor=health_visitor,
         date_received=timezone.localdate() - datetime.timedelta(days=30),
         reasons="Isolated after moving to the area.",
         members=[

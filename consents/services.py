@@ -1,0 +1,698 @@
+"""Every write about consents, letters, agency requests, photographs and disclosures.
+
+The disclosure service is the one door through which information about a family leaves the scheme (P1): it
+checks the lawful basis inside the transaction that locks it, so a withdrawal racing a disclosure cannot let
+one through.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from consents import pdf
+from consents.models import (
+    AgencyRequest,
+    Category,
+    Consent,
+    ConsentEvent,
+    ConsentEventKind,
+    ConsentMethod,
+    ConsentStatus,
+    ConsentWording,
+    Disclosure,
+    DisclosureBasis,
+    Letter,
+    LetterKind,
+    Photo,
+    Purpose,
+    RequestStatus,
+    SignedScan,
+)
+from consents.permissions import can_handle_consents, can_record_disclosure
+from families.models import Family, FamilyStatus, HouseholdMember, MemberKind, Professional
+from homestart.exceptions import ActionNotAllowed
+from homestart.models import Scheme, User
+from homestart.permissions import can_administer, can_coordinate
+
+CONSENT_TRANSITIONS: dict[str, set[str]] = {
+    ConsentStatus.AWAITING_SIGNATURE: {ConsentStatus.SIGNED, ConsentStatus.REFUSED},
+    ConsentStatus.SIGNED: {ConsentStatus.WITHDRAWN, ConsentStatus.EXPIRED},
+    ConsentStatus.REFUSED: set(),
+    ConsentStatus.WITHDRAWN: set(),
+    ConsentStatus.EXPIRED: set(),
+}
+
+REQUEST_TRANSITIONS: dict[str, set[str]] = {
+    RequestStatus.RECEIVED: {RequestStatus.FAMILY_ASKED, RequestStatus.FULFILLED, RequestStatus.DECLINED},
+    RequestStatus.FAMILY_ASKED: {RequestStatus.PERMISSION_GIVEN, RequestStatus.PERMISSION_REFUSED},
+    RequestStatus.PERMISSION_GIVEN: {RequestStatus.FULFILLED, RequestStatus.DECLINED},
+    RequestStatus.PERMISSION_REFUSED: {RequestStatus.DECLINED},
+    RequestStatus.FULFILLED: set(),
+    RequestStatus.DECLINED: set(),
+}
+
+LETTER_FOR_PURPOSE = {
+    Purpose.INFORMATION_EXCHANGE: LetterKind.INFORMATION_EXCHANGE_FORM,
+    Purpose.AGENCY_REQUEST: LetterKind.AGENCY_PERMISSION,
+    Purpose.PHOTOGRAPHS: LetterKind.PHOTO_CONSENT_FORM,
+}
+
+SCAN_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def _save(instance: Any) -> Any:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ActionNotAllowed(" ".join(exc.messages)) from None
+    instance.save()
+    return instance
+
+
+def _require_consent_handler(actor: User, family: Family) -> None:
+    if not can_handle_consents(actor, family):
+        raise ActionNotAllowed("Only a coordinator of this scheme can do that.")
+
+
+def _clean_categories(categories: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(categories))
+    unknown = [value for value in chosen if value not in Category.values]
+    if unknown:
+        raise ActionNotAllowed("Private notes and other information outside the listed categories are never shared.")
+    if not chosen:
+        raise ActionNotAllowed("Choose at least one category of information.")
+    return chosen
+
+
+def _professional_in_scheme(professional: Professional, scheme_id: int) -> None:
+    if professional.agency.scheme_id != scheme_id:
+        raise ActionNotAllowed("That professional is not in this scheme's directory.")
+
+
+# Wordings -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def wording_publish(*, scheme: Scheme, purpose: str, title: str, body: str, actor: User) -> ConsentWording:
+    """Publish a new version of a consent wording. Earlier versions, and what was signed under them, never change."""
+    if not (can_administer(actor) or can_coordinate(actor)) or actor.scheme_id != scheme.pk:
+        raise ActionNotAllowed("Only an administrator or coordinator of this scheme can publish wordings.")
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+    latest = ConsentWording.objects.filter(scheme=scheme, purpose=purpose).order_by("-version").first()
+    return _save(
+        ConsentWording(
+            scheme=scheme,
+            purpose=purpose,
+            version=(latest.version + 1) if latest else 1,
+            title=title.strip(),
+            body=body.strip(),
+            published_by=actor,
+        )
+    )
+
+
+def current_wording(scheme: Scheme, purpose: str) -> ConsentWording:
+    wording = ConsentWording.objects.filter(scheme=scheme, purpose=purpose).order_by("-version").first()
+    if wording is None:
+        raise ActionNotAllowed(
+            "There is no wording for this kind of consent yet. Ask your administrator to publish one."
+        )
+    return wording
+
+
+# Letters --------------------------------------------------------------------------------------------------------
+
+
+def _print(
+    *,
+    kind: str,
+    family: Family,
+    actor: User,
+    consent: Consent | None = None,
+    recipient: Professional | None = None,
+    context: dict[str, Any] | None = None,
+) -> tuple[Letter, bytes]:
+    wording = consent.wording if consent is not None else None
+    document = pdf.render_letter(
+        kind,
+        {
+            "scheme": family.scheme,
+            "family": family,
+            "consent": consent,
+            "wording": wording,
+            "recipient": recipient,
+            "printed_by": actor,
+            "printed_on": timezone.localdate(),
+            **(context or {}),
+        },
+    )
+    letter = _save(
+        Letter(
+            family=family,
+            kind=kind,
+            consent=consent,
+            recipient=recipient,
+            wording=wording,
+            sha256=hashlib.sha256(document).hexdigest(),
+            printed_by=actor,
+        )
+    )
+    return letter, document
+
+
+@transaction.atomic
+def consent_letter_reprint(*, consent: Consent, actor: User) -> tuple[Letter, bytes]:
+    """Print a consent's letter again (same wording version); the reprint is recorded like the first."""
+    _require_consent_handler(actor, consent.family)
+    if consent.status != ConsentStatus.AWAITING_SIGNATURE:
+        raise ActionNotAllowed("Only a consent still waiting for a signature can be printed again.")
+    return _print(kind=LETTER_FOR_PURPOSE[consent.purpose], family=consent.family, consent=consent, actor=actor)
+
+
+# Consents -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_request(
+    *,
+    family: Family,
+    purpose: str,
+    signer: HouseholdMember,
+    recipients: Sequence[Professional] = (),
+    categories: Sequence[str] = (),
+    review_on: datetime.date,
+    agency_request: AgencyRequest | None = None,
+    photos: Sequence[Photo] = (),
+    actor: User,
+) -> tuple[Consent, Letter, bytes]:
+    """Ask a family for consent: fix its scope on the current wording and print the letter they sign (P5)."""
+    _require_consent_handler(actor, family)
+    if signer.family_id != family.pk or signer.kind != MemberKind.ADULT:
+        raise ActionNotAllowed("Choose an adult in this family to sign.")
+    if review_on <= timezone.localdate():
+        raise ActionNotAllowed("The review date must be in the future.")
+    if purpose == Purpose.PHOTOGRAPHS:
+        categories = categories or []
+        if not photos:
+            raise ActionNotAllowed("Choose the photographs the family is asked about.")
+        if any(
+            photo.scheme_id != family.scheme_id or not photo.families.filter(pk=family.pk).exists() for photo in photos
+        ):
+            raise ActionNotAllowed("Choose photographs this family is in.")
+    else:
+        categories = _clean_categories(categories)
+        if not recipients:
+            raise ActionNotAllowed("Choose who the information may be shared with.")
+        for recipient in recipients:
+            _professional_in_scheme(recipient, family.scheme_id)
+    if purpose == Purpose.AGENCY_REQUEST:
+        if agency_request is None or agency_request.family_id != family.pk:
+            raise ActionNotAllowed("A permission letter belongs to an agency's request about this family.")
+    elif agency_request is not None:
+        raise ActionNotAllowed("Only a permission letter belongs to an agency's request.")
+    consent = _save(
+        Consent(
+            family=family,
+            purpose=purpose,
+            wording=current_wording(family.scheme, purpose),
+            signer=signer,
+            categories=list(categories),
+            agency_request=agency_request,
+            review_on=review_on,
+            created_by=actor,
+        )
+    )
+    consent.recipients.set(recipients)
+    consent.photos.set(photos)
+    _save(
+        ConsentEvent(
+            consent=consent, kind=ConsentEventKind.PRINTED, occurred_on=timezone.localdate(), recorded_by=actor
+        )
+    )
+    letter, document = _print(kind=LETTER_FOR_PURPOSE[purpose], family=family, consent=consent, actor=actor)
+    return consent, letter, document
+
+
+def _move_consent(consent: Consent, to: str) -> None:
+    if to not in CONSENT_TRANSITIONS[consent.status]:
+        raise ActionNotAllowed(
+            f"A consent that is “{consent.get_status_display().lower()}” cannot become “{ConsentStatus(to).label.lower()}”."
+        )
+    consent.status = to
+    consent.save(update_fields=["status"])
+
+
+def _lock_consent(consent: Consent) -> Consent:
+    return Consent.objects.select_for_update().select_related("family").get(pk=consent.pk)
+
+
+def scan_check(upload: Any) -> str:
+    """The scan's type, judged by its content (not its name): PDF, JPEG or PNG, at most 10 MB."""
+    if upload.size > settings.SIGNED_SCAN_MAX_BYTES:
+        raise ActionNotAllowed("The file is larger than 10 MB. Scan it at a lower resolution, or photograph it.")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for content_type, signatures in SCAN_SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            if content_type != "application/pdf":
+                _check_image(upload)
+            return content_type
+    raise ActionNotAllowed("The file must be a PDF, JPEG or PNG scan or photo of the signed letter.")
+
+
+def _check_image(upload: Any) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception:  # noqa: BLE001 - any decoding failure means "not a usable image"
+        raise ActionNotAllowed("The image could not be read. Take the photo again.") from None
+    finally:
+        upload.seek(0)
+
+
+@transaction.atomic
+def consent_record_signed(
+    *, consent: Consent, scan: Any, signed_on: datetime.date, method: str, received_by: User, actor: User
+) -> Consent:
+    """Record the family's signature: the uploaded scan or photo of the signed letter is kept as evidence (P5)."""
+    consent = _lock_consent(consent)
+    _require_consent_handler(actor, consent.family)
+    if method not in (ConsentMethod.SCANNED_LETTER, ConsentMethod.PHOTOGRAPHED_LETTER):
+        raise ActionNotAllowed("Choose whether the signed letter was scanned or photographed.")
+    if signed_on > timezone.localdate() or signed_on < consent.created_at.date():
+        raise ActionNotAllowed("The date signed must be between the day the letter was printed and today.")
+    if received_by.scheme_id != consent.family.scheme_id:
+        raise ActionNotAllowed("Choose who received the signed letter.")
+    content_type = scan_check(scan)
+    data = scan.read()
+    stored = SignedScan(
+        content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor
+    )
+    stored.file.save(f"consent-{consent.pk}.{SCAN_EXTENSIONS[content_type]}", ContentFile(data), save=False)
+    _save(stored)
+    _move_consent(consent, ConsentStatus.SIGNED)
+    _save(
+        ConsentEvent(
+            consent=consent,
+            kind=ConsentEventKind.SIGNED,
+            occurred_on=signed_on,
+            method=method,
+            received_by=received_by,
+            scan=stored,
+            recorded_by=actor,
+        )
+    )
+    if consent.agency_request_id:
+        _move_request(
+            AgencyRequest.objects.select_for_update().get(pk=consent.agency_request_id), RequestStatus.PERMISSION_GIVEN
+        )
+    return consent
+
+
+@transaction.atomic
+def consent_record_refused(
+    *, consent: Consent, refused_on: datetime.date, method: str, note: str = "", actor: User
+) -> Consent:
+    """Record that the family said no. Nothing covered by this consent may be shared."""
+    consent = _lock_consent(consent)
+    _require_consent_handler(actor, consent.family)
+    if refused_on > timezone.localdate():
+        raise ActionNotAllowed("The date cannot be in the future.")
+    _move_consent(consent, ConsentStatus.REFUSED)
+    _save(
+        ConsentEvent(
+            consent=consent,
+            kind=ConsentEventKind.REFUSED,
+            occurred_on=refused_on,
+            method=method,
+            note=note.strip(),
+            recorded_by=actor,
+        )
+    )
+    if consent.agency_request_id:
+        _move_request(
+            AgencyRequest.objects.select_for_update().get(pk=consent.agency_request_id),
+            RequestStatus.PERMISSION_REFUSED,
+        )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, withdrawn_on: datetime.date, method: str, note: str = "", actor: User
+) -> Consent:
+    """Record a withdrawal: from this moment nothing more is shared under this consent (photos stop being usable)."""
+    consent = _lock_consent(consent)
+    _require_consent_handler(actor, consent.family)
+    if withdrawn_on > timezone.localdate():
+        raise ActionNotAllowed("The date cannot be in the future.")
+    if method not in ConsentMethod.values or method == ConsentMethod.REVIEW_DATE_PASSED:
+        raise ActionNotAllowed("Choose how the family withdrew their consent.")
+    _move_consent(consent, ConsentStatus.WITHDRAWN)
+    _save(
+        ConsentEvent(
+            consent=consent,
+            kind=ConsentEventKind.WITHDRAWN,
+            occurred_on=withdrawn_on,
+            method=method,
+            note=note.strip(),
+            recorded_by=actor,
+        )
+    )
+    return consent
+
+
+@transaction.atomic
+def consents_expire(*, today: datetime.date | None = None) -> int:
+    """Mark signed consents past their review date as expired (run daily). Returns how many expired."""
+    today = today or timezone.localdate()
+    expired = 0
+    for consent in Consent.objects.select_for_update().filter(status=ConsentStatus.SIGNED, review_on__lt=today):
+        _move_consent(consent, ConsentStatus.EXPIRED)
+        _save(
+            ConsentEvent(
+                consent=consent,
+                kind=ConsentEventKind.EXPIRED,
+                occurred_on=today,
+                method=ConsentMethod.REVIEW_DATE_PASSED,
+                recorded_by=None,
+            )
+        )
+        expired += 1
+    return expired
+
+
+def consent_in_force(consent: Consent, on: datetime.date) -> bool:
+    """Signed, not withdrawn or expired, and not past its review date on the given day."""
+    return consent.status == ConsentStatus.SIGNED and consent.review_on >= on
+
+
+# Disclosures ----------------------------------------------------------------------------------------------------
+
+
+def _check_consent_basis(
+    consent: Consent, *, family: Family, recipient: Professional, categories: list[str], on: datetime.date
+) -> None:
+    if consent.family_id != family.pk:
+        raise DisclosureRefused("That consent belongs to another family.")
+    if consent.purpose == Purpose.PHOTOGRAPHS:
+        raise DisclosureRefused("A photo consent covers publicity photographs, not sharing information.")
+    if consent.status == ConsentStatus.WITHDRAWN:
+        raise DisclosureRefused("The family has withdrawn this consent.")
+    if consent.status == ConsentStatus.REFUSED:
+        raise DisclosureRefused("The family refused this consent.")
+    if consent.status == ConsentStatus.AWAITING_SIGNATURE:
+        raise DisclosureRefused("This consent has not been signed yet: record the signed letter first.")
+    if consent.status == ConsentStatus.EXPIRED or consent.review_on < on:
+        raise DisclosureRefused(f"This consent expired on {consent.review_on:%-d %B %Y}: ask the family to renew it.")
+    if not consent.recipients.filter(pk=recipient.pk).exists():
+        raise DisclosureRefused(f"The consent does not cover sharing with {recipient.name}.")
+    missing = [Category(value).label for value in categories if value not in consent.categories]
+    if missing:
+        raise DisclosureRefused("The consent does not cover: " + "; ".join(missing) + ".")
+
+
+class DisclosureRefused(ActionNotAllowed):
+    """No lawful basis for this disclosure; the message names what is missing."""
+
+
+@transaction.atomic
+def disclosure_record(
+    *,
+    family: Family,
+    recipient: Professional,
+    categories: Sequence[str],
+    summary: str,
+    method: str,
+    disclosed_on: datetime.date,
+    basis: str,
+    consent: Consent | None = None,
+    agency_request: AgencyRequest | None = None,
+    actor: User,
+) -> Disclosure:
+    """Record information shared about a family, after checking its lawful basis under a row lock (P1, P3, P4, P6)."""
+    if not can_record_disclosure(actor, family):
+        raise ActionNotAllowed("Only a coordinator of this scheme can record a disclosure.")
+    _professional_in_scheme(recipient, family.scheme_id)
+    categories = _clean_categories(categories)
+    if not summary.strip():
+        raise ActionNotAllowed("Say in a sentence what was shared.")
+    if disclosed_on > timezone.localdate():
+        raise ActionNotAllowed("The date cannot be in the future.")
+    if basis == DisclosureBasis.CONSENT:
+        if consent is None:
+            raise DisclosureRefused("Choose the signed consent this is shared under.")
+        consent = Consent.objects.select_for_update().get(pk=consent.pk)  # a racing withdrawal waits, or wins
+        _check_consent_basis(consent, family=family, recipient=recipient, categories=categories, on=disclosed_on)
+        agency_request = None
+    elif basis == DisclosureBasis.AGENCY_REQUEST:
+        if agency_request is None:
+            raise DisclosureRefused("Choose the agency's request this answers.")
+        agency_request = AgencyRequest.objects.select_for_update().get(pk=agency_request.pk)
+        _check_request_basis(agency_request, family=family, recipient=recipient, categories=categories, on=disclosed_on)
+        consent = None
+    else:
+        raise DisclosureRefused("Nothing about a family leaves the scheme without a lawful basis: choose one.")
+    return _save(
+        Disclosure(
+            family=family,
+            recipient=recipient,
+            categories=categories,
+            summary=summary.strip(),
+            method=method,
+            disclosed_on=disclosed_on,
+            basis=basis,
+            consent=consent,
+            agency_request=agency_request,
+            recorded_by=actor,
+        )
+    )
+
+
+def _check_request_basis(
+    request: AgencyRequest, *, family: Family, recipient: Professional, categories: list[str], on: datetime.date
+) -> None:
+    if request.family_id != family.pk or not request.identifying:
+        raise DisclosureRefused("That request is not about this family.")
+    if recipient.agency_id != request.requester.agency_id:
+        raise DisclosureRefused(f"The request came from {request.requester.agency.name}, not {recipient.agency.name}.")
+    missing = [Category(value).label for value in categories if value not in request.categories]
+    if missing:
+        raise DisclosureRefused("The request did not ask for: " + "; ".join(missing) + ".")
+    permission = (
+        Consent.objects.select_for_update()
+        .filter(agency_request=request, family=family, purpose=Purpose.AGENCY_REQUEST)
+        .order_by("-created_at")
+        .first()
+    )
+    if permission is None:
+        raise DisclosureRefused("The family has not been asked: print the permission letter first.")
+    _check_consent_basis(permission, family=family, recipient=recipient, categories=categories, on=on)
+
+
+@transaction.atomic
+def disclosure_decline(
+    *,
+    family: Family,
+    recipient: Professional,
+    categories: Sequence[str],
+    reason: str,
+    decided_on: datetime.date,
+    actor: User,
+) -> Disclosure:
+    """Record a decision not to share, with its reason (information-sharing golden rule 7)."""
+    if not can_record_disclosure(actor, family):
+        raise ActionNotAllowed("Only a coordinator of this scheme can record a decision about sharing.")
+    _professional_in_scheme(recipient, family.scheme_id)
+    if not reason.strip():
+        raise ActionNotAllowed("Enter the reason for not sharing.")
+    if decided_on > timezone.localdate():
+        raise ActionNotAllowed("The date cannot be in the future.")
+    return _save(
+        Disclosure(
+            family=family,
+            recipient=recipient,
+            shared=False,
+            categories=_clean_categories(categories),
+            reason=reason.strip(),
+            disclosed_on=decided_on,
+            recorded_by=actor,
+        )
+    )
+
+
+@transaction.atomic
+def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> list[tuple[Letter, bytes, Disclosure]]:
+    """Tell the referrer and the health visitor that support was agreed (P2), under the signed consent (P3)."""
+    family = Family.objects.select_for_update().select_related("health_visitor__agency", "scheme").get(pk=family.pk)
+    if not can_record_disclosure(actor, family):
+        raise ActionNotAllowed("Only a coordinator of this scheme can send the support-agreed notices.")
+    if family.status != FamilyStatus.SUPPORTED:
+        raise ActionNotAllowed("Support-agreed notices are sent once a volunteer is supporting the family.")
+    consent = (
+        Consent.objects.filter(family=family, purpose=Purpose.INFORMATION_EXCHANGE, status=ConsentStatus.SIGNED)
+        .order_by("-created_at")
+        .first()
+    )
+    if consent is None:
+        raise DisclosureRefused("The family has not signed an information-exchange consent yet: print the form first.")
+    referral = family.referrals.select_related("referrer__agency").order_by("-date_received").first()
+    recipients = [p for p in (referral.referrer if referral else None, family.health_visitor) if p is not None]
+    recipients = list({p.pk: p for p in recipients}.values())
+    if not recipients:
+        raise ActionNotAllowed("The family has no referrer or health visitor recorded to tell.")
+    sent = []
+    for recipient in recipients:
+        disclosure = disclosure_record(
+            family=family,
+            recipient=recipient,
+            categories=[Category.SUPPORT_STATUS],
+            summary=f"Home-Start support was agreed and started on {family.support_started_on:%-d %B %Y}.",
+            method=method,
+            disclosed_on=timezone.localdate(),
+            basis=DisclosureBasis.CONSENT,
+            consent=consent,
+            actor=actor,
+        )
+        letter, document = _print(
+            kind=LetterKind.SUPPORT_AGREED, family=family, recipient=recipient, consent=consent, actor=actor
+        )
+        sent.append((letter, document, disclosure))
+    return sent
+
+
+# Agency requests ------------------------------------------------------------------------------------------------
+
+
+def _move_request(request: AgencyRequest, to: str) -> None:
+    if to not in REQUEST_TRANSITIONS[request.status]:
+        raise ActionNotAllowed(
+            f"A request that is “{request.get_status_display().lower()}” cannot become “{RequestStatus(to).label.lower()}”."
+        )
+    request.status = to
+    request.save(update_fields=["status"])
+
+
+@transaction.atomic
+def agency_request_receive(
+    *,
+    requester: Professional,
+    received_on: datetime.date,
+    purpose: str,
+    categories: Sequence[str],
+    identifying: bool,
+    family: Family | None,
+    due_on: datetime.date,
+    actor: User,
+) -> AgencyRequest:
+    """Log an agency's request. Identifying requests name one family and need its written permission (P6)."""
+    if not can_coordinate(actor):
+        raise ActionNotAllowed("Only a coordinator can record an agency's request.")
+    _professional_in_scheme(requester, actor.scheme_id)
+    if identifying and (family is None or family.scheme_id != actor.scheme_id):
+        raise ActionNotAllowed("Choose the family the request is about.")
+    if not identifying and family is not None:
+        raise ActionNotAllowed("A statistical request is not about one family.")
+    if received_on > timezone.localdate():
+        raise ActionNotAllowed("The date received cannot be in the future.")
+    if due_on < received_on:
+        raise ActionNotAllowed("The due date cannot be before the request was received.")
+    return _save(
+        AgencyRequest(
+            scheme_id=actor.scheme_id,
+            requester=requester,
+            received_on=received_on,
+            purpose=purpose.strip(),
+            categories=_clean_categories(categories),
+            identifying=identifying,
+            family=family if identifying else None,
+            due_on=due_on,
+            recorded_by=actor,
+        )
+    )
+
+
+@transaction.atomic
+def agency_request_ask_family(
+    *, request: AgencyRequest, signer: HouseholdMember, review_on: datetime.date, actor: User
+) -> tuple[Consent, Letter, bytes]:
+    """Print the permission letter for an identifying request; nothing is released until it comes back signed."""
+    request = AgencyRequest.objects.select_for_update().select_related("family", "requester").get(pk=request.pk)
+    if not request.identifying:
+        raise ActionNotAllowed("Statistical requests are answered with anonymised figures, without asking families.")
+    _move_request(request, RequestStatus.FAMILY_ASKED)
+    return consent_request(
+        family=request.family,
+        purpose=Purpose.AGENCY_REQUEST,
+        signer=signer,
+        recipients=[request.requester],
+        categories=request.categories,
+        review_on=review_on,
+        agency_request=request,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def agency_request_close(*, request: AgencyRequest, fulfilled: bool, note: str, actor: User) -> AgencyRequest:
+    """Close a request as answered or declined, saying how."""
+    request = AgencyRequest.objects.select_for_update().get(pk=request.pk)
+    if not can_coordinate(actor) or actor.scheme_id != request.scheme_id:
+        raise ActionNotAllowed("Only a coordinator of this scheme can close a request.")
+    if not note.strip():
+        raise ActionNotAllowed("Say how the request was answered, or why it was declined.")
+    if fulfilled and request.identifying and not request.disclosures.filter(shared=True).exists():
+        raise ActionNotAllowed("Record what was shared in the disclosure register before marking the request answered.")
+    _move_request(request, RequestStatus.FULFILLED if fulfilled else RequestStatus.DECLINED)
+    request.outcome_note = note.strip()
+    request.save(update_fields=["outcome_note"])
+    return request
+
+
+# Photographs ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def photo_record(
+    *,
+    scheme: Scheme,
+    event: str,
+    taken_on: datetime.date,
+    description: str,
+    families: Sequence[Family],
+    image: Any = None,
+    actor: User,
+) -> Photo:
+    """Record a photograph from an event and the families in it (not yet usable: each family must consent, P11)."""
+    if not can_coordinate(actor) or actor.scheme_id != scheme.pk:
+        raise ActionNotAllowed("Only a coordinator of this scheme can record photographs.")
+    if not families or any(family.scheme_id != scheme.pk for family in families):
+        raise ActionNotAllowed("Choose the families in the photograph.")
+    if taken_on > timezone.localdate():
+        raise ActionNotAllowed("The date cannot be in the future.")
+    photo = Photo(
+        scheme=scheme, event=event.strip(), taken_on=taken_on, description=description.strip(), recorded_by=actor
+    )
+    if image is not None:
+        content_type = scan_check(image)
+        if content_type == "application/pdf":
+            raise ActionNotAllowed("Upload the photograph as a JPEG or PNG.")
+        photo.image.save(f"photo.{SCAN_EXTENSIONS[content_type]}", ContentFile(image.read()), save=False)
+    _save(photo)
+    photo.families.set(families)
+    return photo
