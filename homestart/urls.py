@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/", include((account_views.urlpatterns, "accounts"))),
     path("families/", include("families.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("consents/", include("consents.urls")),
 ]

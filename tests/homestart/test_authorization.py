@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from families.models import Assignment, Family, FamilyStatus, Visit
 from homestart.models import User
+from tests.consents.policy import CONSENT_POLICY, consent_route_kwargs
+from tests.consents.policy_requests import REQUEST_POLICY, request_route_kwargs
 
 ROLES = ["anonymous", "volunteer", "other_volunteer", "coordinator", "other_coordinator", "dsl", "administrator"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -53,6 +55,10 @@ POLICY: dict[str, tuple[set[str], set[str], str]] = {
 }
 
 
+POLICY.update(CONSENT_POLICY)
+POLICY.update(REQUEST_POLICY)
+
+
 def _route_names(patterns: list, namespace: str = "") -> list[str]:
     names = []
     for pattern in patterns:
@@ -72,6 +78,8 @@ def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
     """Arguments for each route, pointing at the records of the assigned family in the first scheme."""
     assignment = Assignment.objects.get(family=world.family, volunteer=world.volunteer, ended_on__isnull=True)
     return {
+        **consent_route_kwargs(world),
+        **request_route_kwargs(world),
         "accounts:deactivate": {"pk": world.other_volunteer.pk},
         "two_factor:reset": {"pk": world.other_volunteer.pk},
         "families:referral_decide": {"pk": world.family.referrals.get().pk},

@@ -1,0 +1,5 @@
+from consents import request_views, views
+
+app_name = "consents"
+
+urlpatterns = views.urlpatterns + request_views.urlpatterns

@@ -1,0 +1,3 @@
+"""Pages for a family's consents, letters and the disclosure register (coordinators only)."""
+
+urlpatterns: list = []
