@@ -4,6 +4,7 @@ A route that is missing from the table fails the test, so a new page cannot ship
 who may use it. Anything a role may not use answers 404 (or the sign-in redirect for anonymous visitors).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,8 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from families.models import Assignment, Family, FamilyStatus, Visit
 from homestart.models import User
-from tests.consents.policy import CONSENT_POLICY, consent_route_kwargs
-from tests.consents.policy_requests import REQUEST_POLICY, request_route_kwargs
+from tests.consents.policy import CONSENT_POLICY, CONSENT_ROUTE_ARGS
+from tests.consents.policy_requests import REQUEST_POLICY, REQUEST_ROUTE_ARGS
 
 ROLES = ["anonymous", "volunteer", "other_volunteer", "coordinator", "other_coordinator", "dsl", "administrator"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -74,23 +75,31 @@ def _route_names(patterns: list, namespace: str = "") -> list[str]:
 ALL_ROUTES = _route_names(get_resolver().url_patterns)
 
 
-def route_kwargs(world: Any) -> dict[str, dict[str, Any]]:
-    """Arguments for each route, pointing at the records of the assigned family in the first scheme."""
-    assignment = Assignment.objects.get(family=world.family, volunteer=world.volunteer, ended_on__isnull=True)
-    return {
-        **consent_route_kwargs(world),
-        **request_route_kwargs(world),
-        "accounts:deactivate": {"pk": world.other_volunteer.pk},
-        "two_factor:reset": {"pk": world.other_volunteer.pk},
-        "families:referral_decide": {"pk": world.family.referrals.get().pk},
-        "families:detail": {"pk": world.family.pk},
-        "families:assignment_new": {"pk": world.family.pk},
-        "families:assignment_end": {"pk": world.family.pk, "assignment_pk": assignment.pk},
-        "families:end_support": {"pk": world.family.pk},
-        "families:coordinator_change": {"pk": world.family.pk},
-        "families:visit_new": {"pk": world.family.pk},
-        "volunteers:profile_edit": {"pk": world.volunteer.volunteer_profile.pk},
-    }
+def _open_assignment(world: Any) -> Assignment:
+    return Assignment.objects.get(family=world.family, volunteer=world.volunteer, ended_on__isnull=True)
+
+
+# route name -> how to build its URL arguments from the world (built only when that route is tested).
+ROUTE_ARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "accounts:deactivate": lambda w: {"pk": w.other_volunteer.pk},
+    "two_factor:reset": lambda w: {"pk": w.other_volunteer.pk},
+    "families:referral_decide": lambda w: {"pk": w.family.referrals.get().pk},
+    "families:detail": lambda w: {"pk": w.family.pk},
+    "families:assignment_new": lambda w: {"pk": w.family.pk},
+    "families:assignment_end": lambda w: {"pk": w.family.pk, "assignment_pk": _open_assignment(w).pk},
+    "families:end_support": lambda w: {"pk": w.family.pk},
+    "families:coordinator_change": lambda w: {"pk": w.family.pk},
+    "families:visit_new": lambda w: {"pk": w.family.pk},
+    "volunteers:profile_edit": lambda w: {"pk": w.volunteer.volunteer_profile.pk},
+    **CONSENT_ROUTE_ARGS,
+    **REQUEST_ROUTE_ARGS,
+}
+
+
+def route_url(world: Any, route: str) -> str:
+    """The URL of a route, pointing at the records of the assigned family in the first scheme."""
+    build = ROUTE_ARGS.get(route)
+    return reverse(route, kwargs=build(world) if build else None)
 
 
 def assert_security_headers(response: Any) -> None:
@@ -132,7 +141,7 @@ def test_route_answers_by_policy(client: Any, world: Any, route: str, role: str,
     user = world.role(role)
     if user is not None:
         client.force_login(user)
-    url = reverse(route, kwargs=route_kwargs(world).get(route))
+    url = route_url(world, route)
     before = _state(world)
 
     response = getattr(client, method)(url)

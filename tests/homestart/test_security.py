@@ -20,7 +20,7 @@ from homestart.exceptions import ActionNotAllowed
 from homestart.middleware import OPEN_BEFORE_SECOND_FACTOR
 from homestart.models import AuditEntry, AuditEvent, Role, User
 from tests.conftest import PASSWORD, VerifiedClient, current_code, enrol_two_factor
-from tests.homestart.test_authorization import POLICY, route_kwargs
+from tests.homestart.test_authorization import POLICY, route_url
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
@@ -49,7 +49,7 @@ def test_password_only_session_reaches_nothing_but_sign_in_pages(
     enrol_two_factor(world.coordinator)
     client.force_login_password_only(world.coordinator)
     methods = POLICY[route][0]
-    url = reverse(route, kwargs=route_kwargs(world).get(route))
+    url = route_url(world, route)
     for method in methods:
         response = getattr(client, method)(url)
         if route in OPEN_BEFORE_SECOND_FACTOR:

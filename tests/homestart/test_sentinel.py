@@ -12,7 +12,7 @@ from django.urls import reverse
 from families import services
 from homestart.models import AuditEntry
 from tests.conftest import log_visit
-from tests.homestart.test_authorization import POLICY, ROLES, route_kwargs
+from tests.homestart.test_authorization import POLICY, ROLES, route_url
 
 SENTINEL = "Sentinel-7Q4 Grace said something private about her sister"
 CHILD_SENTINEL = "Zebedee"
@@ -22,12 +22,11 @@ def _all_get_responses(client: Any, world: Any, user: Any) -> str:
     client.logout()
     if user is not None:
         client.force_login(user)
-    kwargs = route_kwargs(world)
     seen = []
     for route, (methods, _allowed, _anonymous) in POLICY.items():
         if "get" not in methods:
             continue
-        url = reverse(route, kwargs=kwargs.get(route))
+        url = route_url(world, route)
         seen.append(client.get(url, follow=True).content.decode())
     # Search results and filtered lists too.
     for url in [
