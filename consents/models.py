@@ -68,7 +68,9 @@ class Consent(models.Model):
     wording = models.ForeignKey(ConsentWording, on_delete=models.PROTECT, related_name="consents")
     signer = models.ForeignKey(HouseholdMember, on_delete=models.PROTECT, related_name="consents")
     recipients = models.ManyToManyField(Professional, related_name="consents", blank=True)
-    categories = models.JSONField(default=list, help_text="Category values the family agrees may be shared.")
+    categories = models.JSONField(
+        default=list, blank=True, help_text="Category values the family agrees may be shared (none for photographs)."
+    )
     agency_request = models.ForeignKey(
         "consents.AgencyRequest", on_delete=models.PROTECT, related_name="consents", null=True, blank=True
     )
@@ -136,7 +138,14 @@ class ConsentEvent(models.Model):
     )
     scan = models.OneToOneField(SignedScan, on_delete=models.PROTECT, related_name="event", null=True, blank=True)
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Empty when the system recorded it (a review date passing).",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -255,7 +255,7 @@ def _move_consent(consent: Consent, to: str) -> None:
 
 
 def _lock_consent(consent: Consent) -> Consent:
-    return Consent.objects.select_for_update().select_related("family").get(pk=consent.pk)
+    return Consent.objects.select_for_update(of=("self",)).select_related("family").get(pk=consent.pk)
 
 
 def scan_check(upload: Any) -> str:
@@ -539,7 +539,11 @@ def disclosure_decline(
 @transaction.atomic
 def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> list[tuple[Letter, bytes, Disclosure]]:
     """Tell the referrer and the health visitor that support was agreed (P2), under the signed consent (P3)."""
-    family = Family.objects.select_for_update().select_related("health_visitor__agency", "scheme").get(pk=family.pk)
+    family = (
+        Family.objects.select_for_update(of=("self",))
+        .select_related("health_visitor__agency", "scheme")
+        .get(pk=family.pk)
+    )
     if not can_record_disclosure(actor, family):
         raise ActionNotAllowed("Only a coordinator of this scheme can send the support-agreed notices.")
     if family.status != FamilyStatus.SUPPORTED:
@@ -632,7 +636,9 @@ def agency_request_ask_family(
     *, request: AgencyRequest, signer: HouseholdMember, review_on: datetime.date, actor: User
 ) -> tuple[Consent, Letter, bytes]:
     """Print the permission letter for an identifying request; nothing is released until it comes back signed."""
-    request = AgencyRequest.objects.select_for_update().select_related("family", "requester").get(pk=request.pk)
+    request = (
+        AgencyRequest.objects.select_for_update(of=("self",)).select_related("family", "requester").get(pk=request.pk)
+    )
     if not request.identifying:
         raise ActionNotAllowed("Statistical requests are answered with anonymised figures, without asking families.")
     _move_request(request, RequestStatus.FAMILY_ASKED)
