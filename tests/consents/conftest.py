@@ -10,28 +10,13 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import Category, Purpose
+from consents.wordings import STARTER_WORDINGS
 from families.models import Professional
 from tests.conftest import make_family
 
-WORDINGS = {
-    Purpose.INFORMATION_EXCHANGE: (
-        "Sharing information with your health visitor and the person who referred you",
-        "Home-Start works alongside other people who help your family.\n\nWith your agreement, we will tell them "
-        "that we are supporting you, and share the general information you tick below.",
-    ),
-    Purpose.AGENCY_REQUEST: (
-        "An organisation has asked us about your family",
-        "Another organisation has asked us for information about your family.\n\nWe will only pass it on if you agree.",
-    ),
-    Purpose.PHOTOGRAPHS: (
-        "Using photographs of your family",
-        "We would like to use photographs from our events to show what Home-Start does.",
-    ),
-}
-
 
 def publish_wordings(scheme: Any, actor: Any) -> None:
-    for purpose, (title, body) in WORDINGS.items():
+    for purpose, (title, body) in STARTER_WORDINGS.items():
         services.wording_publish(scheme=scheme, purpose=purpose, title=title, body=body, actor=actor)
 
 

@@ -11,10 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from consents import services as consent_services
+from consents.models import Category, ConsentMethod, DisclosureMethod, Purpose
+from consents.pdf import render_html
+from consents.wordings import STARTER_WORDINGS
 from families import services as family_services
 from families.models import AgencyKind, MemberKind, ReferralOutcome
 from homestart import services
@@ -379,3 +384,64 @@ class Command(BaseCommand):
         )
         supported(evans, users["othercoordinator"], users["othervolunteer"], 30)
         visits(evans.family, users["othervolunteer"], [(20, 90, "Winchester note: Megan is coping well.")])
+
+        self._seed_consents(pmh, win, users, okafor, williams, hv, gp)
+
+    def _seed_consents(
+        self, pmh: Scheme, win: Scheme, users: dict[str, User], okafor: Any, williams: Any, hv: Any, gp: Any
+    ) -> None:
+        """Wordings for both schemes; a signed consent and its support-agreed notice; one waiting; a request; a photo."""
+        today = timezone.localdate()
+        year = datetime.timedelta(days=365)
+        for scheme, admin in ((pmh, users["admin"]), (win, users["othercoordinator"])):
+            for purpose, (title, body) in STARTER_WORDINGS.items():
+                consent_services.wording_publish(scheme=scheme, purpose=purpose, title=title, body=body, actor=admin)
+        coordinator = users["coordinator"]
+        signed, _letter, _pdf = consent_services.consent_request(
+            family=okafor,
+            purpose=Purpose.INFORMATION_EXCHANGE,
+            signer=okafor.members.get(first_name="Grace"),
+            recipients=[hv],
+            categories=[Category.SUPPORT_STATUS, Category.VISIT_SUMMARY],
+            review_on=today + year,
+            actor=coordinator,
+        )
+        scan = SimpleUploadedFile(
+            "signed.pdf", render_html("<p>Signed information-exchange form (demo scan)</p>"), "application/pdf"
+        )
+        consent_services.consent_record_signed(
+            consent=signed,
+            scan=scan,
+            signed_on=today,
+            method=ConsentMethod.SCANNED_LETTER,
+            received_by=coordinator,
+            actor=coordinator,
+        )
+        consent_services.support_agreed_notices_send(family=okafor, method=DisclosureMethod.LETTER, actor=coordinator)
+        consent_services.consent_request(
+            family=williams,
+            purpose=Purpose.INFORMATION_EXCHANGE,
+            signer=williams.members.get(first_name="Mark"),
+            recipients=[gp],
+            categories=[Category.SUPPORT_STATUS],
+            review_on=today + year,
+            actor=coordinator,
+        )
+        consent_services.agency_request_receive(
+            requester=gp,
+            received_on=today - datetime.timedelta(days=3),
+            purpose="Numbers of families supported this year, for the practice's annual report.",
+            categories=[Category.SUPPORT_STATUS],
+            identifying=False,
+            family=None,
+            due_on=today + datetime.timedelta(days=11),
+            actor=coordinator,
+        )
+        consent_services.photo_record(
+            scheme=pmh,
+            event="Summer picnic",
+            taken_on=today - datetime.timedelta(days=60),
+            description="Parents and toddlers on the grass at Victoria Park",
+            families=[okafor, williams],
+            actor=coordinator,
+        )
