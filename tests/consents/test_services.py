@@ -573,3 +573,19 @@ def test_withdrawal_racing_disclosure_never_lets_one_through_after_withdrawal() 
     for disclosure in Disclosure.objects.select_related("consent"):
         withdrawal = disclosure.consent.events.filter(kind="withdrawn").first()
         assert withdrawal is None or disclosure.recorded_at < withdrawal.recorded_at
+
+
+def test_expire_command_records_an_event_once(consent_world: Any) -> None:
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    consent = signed_information_consent(consent_world)
+    out = StringIO()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=400)):
+        call_command("expire_consents", stdout=out)
+        call_command("expire_consents", stdout=out)
+    assert out.getvalue().splitlines() == ["1 consent expired.", "0 consents expired."]
+    event = consent.events.get(kind="expired")
+    assert event.recorded_by is None and event.method == "review_date_passed"
