@@ -55,7 +55,7 @@ class ConsentWording(models.Model):
 
 
 class ConsentStatus(models.TextChoices):
-    AWAITING_SIGNATURE = "awaiting_signature", "Letter printed, waiting for signature"
+    AWAITING_SIGNATURE = "awaiting_signature", "Waiting for signature"
     SIGNED = "signed", "Signed"
     REFUSED = "refused", "Refused"
     WITHDRAWN = "withdrawn", "Withdrawn"

@@ -3,12 +3,24 @@
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from consents.models import AgencyRequest, Consent, ConsentStatus, Disclosure, Photo, Purpose, RequestStatus
-from families.models import Family
+from consents.models import (
+    AgencyRequest,
+    Consent,
+    ConsentEvent,
+    ConsentEventKind,
+    ConsentStatus,
+    Disclosure,
+    Letter,
+    LetterKind,
+    Photo,
+    Purpose,
+    RequestStatus,
+)
+from families.models import Agency, Family
 from homestart.permissions import can_coordinate
 
 
@@ -23,6 +35,18 @@ def consents_for_family(user: Any, family: Family) -> QuerySet[Consent]:
         Consent.objects.filter(family=family)
         .select_related("wording", "signer", "agency_request")
         .prefetch_related("recipients__agency", "events__received_by", "events__recorded_by", "events__scan")
+    )
+
+
+def consent_histories_for_family(user: Any, family: Family) -> QuerySet[Consent]:
+    """The family's consents with their events (who received and recorded each) in two queries, for the family page."""
+    if _scheme_or_none(user) != family.scheme_id:
+        return Consent.objects.none()
+    events = ConsentEvent.objects.select_related("received_by", "recorded_by")
+    return (
+        Consent.objects.filter(family=family)
+        .select_related("signer")
+        .prefetch_related(Prefetch("events", queryset=events))
     )
 
 
@@ -59,18 +83,25 @@ def photos(user: Any) -> QuerySet[Photo]:
     return Photo.objects.filter(scheme_id=_scheme_or_none(user)).prefetch_related("families", "consents")
 
 
+def photo_families_waiting(photo: Photo, on: datetime.date | None = None) -> list[Family]:
+    """The families in the photo without a signed photo consent covering it, in force on the day (P11).
+
+    Reads ``photo.families`` and ``photo.consents``, so a list of photos from ``photos()`` (which prefetches both)
+    costs no query per photo; a photo loaded on its own costs two.
+    """
+    on = on or timezone.localdate()
+    covered = {
+        consent.family_id
+        for consent in photo.consents.all()
+        if consent.purpose == Purpose.PHOTOGRAPHS and consent.status == ConsentStatus.SIGNED and consent.review_on >= on
+    }
+    return [family for family in photo.families.all() if family.pk not in covered]
+
+
 def photo_usable(photo: Photo, on: datetime.date | None = None) -> bool:
     """Usable for publicity only while every family in it has a signed photo consent covering it, in force (P11)."""
-    on = on or timezone.localdate()
     families = list(photo.families.all())
-    if not families:
-        return False
-    covered = set(
-        Consent.objects.filter(
-            photos=photo, purpose=Purpose.PHOTOGRAPHS, status=ConsentStatus.SIGNED, review_on__gte=on
-        ).values_list("family_id", flat=True)
-    )
-    return all(family.pk in covered for family in families)
+    return bool(families) and not photo_families_waiting(photo, on)
 
 
 def consents_awaiting_signature(user: Any) -> QuerySet[Consent]:
@@ -96,3 +127,33 @@ def requests_waiting_on_families(user: Any) -> QuerySet[AgencyRequest]:
 def requests_overdue(user: Any) -> QuerySet[AgencyRequest]:
     open_statuses = [RequestStatus.RECEIVED, RequestStatus.FAMILY_ASKED, RequestStatus.PERMISSION_GIVEN]
     return agency_requests(user).filter(status__in=open_statuses, due_on__lt=timezone.localdate())
+
+
+def consents_recently_signed(user: Any, within_days: int = 30) -> QuerySet[Consent]:
+    """Consents in force whose signature was recorded in the last ``within_days`` days, with the date signed."""
+    since = timezone.localdate() - datetime.timedelta(days=within_days)
+    return (
+        Consent.objects.filter(
+            family__scheme_id=_scheme_or_none(user),
+            status=ConsentStatus.SIGNED,
+            events__kind=ConsentEventKind.SIGNED,
+            events__occurred_on__gte=since,
+        )
+        .annotate(signed_on=Max("events__occurred_on", filter=Q(events__kind=ConsentEventKind.SIGNED)))
+        .select_related("family")
+        .order_by("-signed_on", "-pk")
+    )
+
+
+def support_agreed_letters(user: Any, family: Family) -> QuerySet[Letter]:
+    """The support-agreed notices printed for the family (P2), for its scheme's coordinators only."""
+    if _scheme_or_none(user) != family.scheme_id:
+        return Letter.objects.none()
+    return Letter.objects.filter(family=family, kind=LetterKind.SUPPORT_AGREED).select_related(
+        "recipient", "printed_by"
+    )
+
+
+def agencies_in_scheme(user: Any) -> QuerySet[Agency]:
+    """The scheme's agency directory, to filter the disclosure register by."""
+    return Agency.objects.filter(scheme_id=_scheme_or_none(user)).order_by("name")

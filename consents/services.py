@@ -37,8 +37,9 @@ from consents.models import (
 )
 from consents.permissions import can_handle_consents, can_record_disclosure
 from families.models import Family, FamilyStatus, HouseholdMember, MemberKind, Professional
+from homestart import audit
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import Scheme, User
+from homestart.models import AuditEvent, Scheme, User
 from homestart.permissions import can_administer, can_coordinate
 
 CONSENT_TRANSITIONS: dict[str, set[str]] = {
@@ -51,7 +52,12 @@ CONSENT_TRANSITIONS: dict[str, set[str]] = {
 
 REQUEST_TRANSITIONS: dict[str, set[str]] = {
     RequestStatus.RECEIVED: {RequestStatus.FAMILY_ASKED, RequestStatus.FULFILLED, RequestStatus.DECLINED},
-    RequestStatus.FAMILY_ASKED: {RequestStatus.PERMISSION_GIVEN, RequestStatus.PERMISSION_REFUSED},
+    # A family that never answers: the request can be declined without waiting for ever.
+    RequestStatus.FAMILY_ASKED: {
+        RequestStatus.PERMISSION_GIVEN,
+        RequestStatus.PERMISSION_REFUSED,
+        RequestStatus.DECLINED,
+    },
     RequestStatus.PERMISSION_GIVEN: {RequestStatus.FULFILLED, RequestStatus.DECLINED},
     RequestStatus.PERMISSION_REFUSED: {RequestStatus.DECLINED},
     RequestStatus.FULFILLED: set(),
@@ -169,12 +175,20 @@ def _print(
             printed_by=actor,
         )
     )
+    if consent is not None and kind != LetterKind.SUPPORT_AGREED:
+        _save(
+            ConsentEvent(
+                consent=consent, kind=ConsentEventKind.PRINTED, occurred_on=timezone.localdate(), recorded_by=actor
+            )
+        )
+    # Named explicitly (not only auditlog's entry for the new row), so the printer is on record outside a request too.
+    audit.record_event(event=AuditEvent.LETTER_PRINTED, instance=letter, actor=actor, extra={"sha256": letter.sha256})
     return letter, document
 
 
 @transaction.atomic
 def consent_letter_reprint(*, consent: Consent, actor: User) -> tuple[Letter, bytes]:
-    """Print a consent's letter again (same wording version); the reprint is recorded like the first."""
+    """Print a consent's letter (again), on the wording version fixed when it was asked for; every print is recorded."""
     _require_consent_handler(actor, consent.family)
     if consent.status != ConsentStatus.AWAITING_SIGNATURE:
         raise ActionNotAllowed("Only a consent still waiting for a signature can be printed again.")
@@ -195,9 +209,14 @@ def consent_request(
     review_on: datetime.date,
     agency_request: AgencyRequest | None = None,
     photos: Sequence[Photo] = (),
+    print_letter: bool = True,
     actor: User,
-) -> tuple[Consent, Letter, bytes]:
-    """Ask a family for consent: fix its scope on the current wording and print the letter they sign (P5)."""
+) -> tuple[Consent, Letter | None, bytes | None]:
+    """Ask a family for consent: fix its scope on the current wording and (unless told not to) print the letter.
+
+    A page that offers its own "Print the letter" button passes ``print_letter=False``, so that only letters
+    really printed are on record (P5).
+    """
     _require_consent_handler(actor, family)
     if signer.family_id != family.pk or signer.kind != MemberKind.ADULT:
         raise ActionNotAllowed("Choose an adult in this family to sign.")
@@ -236,11 +255,8 @@ def consent_request(
     )
     consent.recipients.set(recipients)
     consent.photos.set(photos)
-    _save(
-        ConsentEvent(
-            consent=consent, kind=ConsentEventKind.PRINTED, occurred_on=timezone.localdate(), recorded_by=actor
-        )
-    )
+    if not print_letter:
+        return consent, None, None
     letter, document = _print(kind=LETTER_FOR_PURPOSE[purpose], family=family, consent=consent, actor=actor)
     return consent, letter, document
 
@@ -468,7 +484,7 @@ def disclosure_record(
         consent = None
     else:
         raise DisclosureRefused("Nothing about a family leaves the scheme without a lawful basis: choose one.")
-    return _save(
+    disclosure = _save(
         Disclosure(
             family=family,
             recipient=recipient,
@@ -482,6 +498,8 @@ def disclosure_record(
             recorded_by=actor,
         )
     )
+    audit.record_event(event=AuditEvent.DISCLOSURE_RECORDED, instance=disclosure, actor=actor)
+    return disclosure
 
 
 def _check_request_basis(
@@ -523,7 +541,7 @@ def disclosure_decline(
         raise ActionNotAllowed("Enter the reason for not sharing.")
     if decided_on > timezone.localdate():
         raise ActionNotAllowed("The date cannot be in the future.")
-    return _save(
+    decision = _save(
         Disclosure(
             family=family,
             recipient=recipient,
@@ -534,6 +552,8 @@ def disclosure_decline(
             recorded_by=actor,
         )
     )
+    audit.record_event(event=AuditEvent.DISCLOSURE_RECORDED, instance=decision, actor=actor)
+    return decision
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from consents import selectors as consent_selectors
+from consents.permissions import can_handle_consents
 from families import selectors, services
 from families.forms import (
     MEMBER_ROWS_SHOWN,
@@ -187,6 +189,14 @@ def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
     notes_by_visit = {note.visit_id: note for note in notes if note.visit_id}
     for visit in visits:
         visit.private_note = notes_by_visit.pop(visit.pk, None)
+    # Consents and sharing: the scheme's coordinators only (P7). A constant number of queries (prefetched).
+    handles_consents = can_handle_consents(user, family)
+    consents = list(consent_selectors.consent_histories_for_family(user, family)) if handles_consents else []
+    notice_needed = (
+        handles_consents
+        and family.status == FamilyStatus.SUPPORTED
+        and not consent_selectors.support_agreed_letters(user, family).exists()
+    )
     return render(
         request,
         "families/family_detail.html",
@@ -204,6 +214,9 @@ def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
             "is_family_coordinator": is_family_coordinator(user, family),
             "can_assign": manage and family.status in (FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED),
             "can_end_support": manage and family.status in (FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED),
+            "can_handle_consents": handles_consents,
+            "consents": consents,
+            "support_notice_needed": notice_needed,
         },
     )
 

@@ -18,11 +18,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Referrals", reverse("families:referrals")),
             ("Families", reverse("families:list")),
             ("Volunteers", reverse("volunteers:list")),
+            ("Consents", reverse("consents:overview")),
+            ("Register", reverse("consents:register")),
         ]
     elif is_volunteer(user):
         items = [("My families", reverse("volunteers:home"))]
     elif can_administer(user):
-        items = [("Accounts", reverse("accounts:list"))]
+        items = [("Accounts", reverse("accounts:list")), ("Consent wordings", reverse("consents:wordings"))]
     else:
         items = []
     # The item whose address is the longest prefix of this page is the current one (Referrals, not Families,

@@ -104,6 +104,9 @@ class AuditEvent(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", "Two-factor device reset"
     RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
     SESSIONS_ENDED = "sessions_ended", "All sessions ended"
+    SCAN_DOWNLOADED = "scan_downloaded", "Signed consent scan downloaded"
+    LETTER_PRINTED = "letter_printed", "Letter printed"
+    DISCLOSURE_RECORDED = "disclosure_recorded", "Disclosure or decision not to share recorded"
 
 
 class AuditEntry(AbstractLogEntry):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from consents import selectors as consent_selectors
 from families import selectors as family_selectors
 from homestart.decorators import coordinator_required
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
@@ -42,6 +43,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "status_counts": family_selectors.caseload_counts(user),
             "volunteers": family_selectors.volunteers_in_scheme(user),
             "dbs_due": volunteer_selectors.dbs_renewals_due(user),
+            "awaiting_signature": consent_selectors.consents_awaiting_signature(user).order_by("created_at")[:10],
+            "expiring": consent_selectors.consents_expiring(user, within_days=30).order_by("review_on")[:10],
+            "requests_waiting": consent_selectors.requests_waiting_on_families(user).order_by("due_on")[:10],
+            "requests_overdue": consent_selectors.requests_overdue(user).order_by("due_on")[:10],
             "today": timezone.localdate(),
         },
     )

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.CharField(choices=[('information_exchange', 'Information exchange with the referrer and health visitor'), ('agency_request', "Permission for an agency's request"), ('photographs', 'Photographs for publicity')], max_length=24)),
                 ('categories', models.JSONField(blank=True, default=list, help_text='Category values the family agrees may be shared (none for photographs).')),
                 ('review_on', models.DateField(help_text='The consent lapses after this date unless renewed.')),
-                ('status', models.CharField(choices=[('awaiting_signature', 'Letter printed, waiting for signature'), ('signed', 'Signed'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], default='awaiting_signature', max_length=24)),
+                ('status', models.CharField(choices=[('awaiting_signature', 'Waiting for signature'), ('signed', 'Signed'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], default='awaiting_signature', max_length=24)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('agency_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='consents.agencyrequest')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -126,3 +126,37 @@ def test_seed_demo_is_idempotent_and_refuses_without_debug(db: Any, capsys: Any)
         assert User.objects.get(username=username).check_password("homestart-demo")
     assert "homestart-demo" in out
     assert families >= 6
+
+
+def test_dashboard_lists_consents_waiting_expiring_and_requests(client: Any, world: Any) -> None:
+    from consents import services as consent_services
+    from consents.models import Category, Purpose
+    from families.models import Professional
+    from tests.consents.conftest import publish_wordings
+
+    publish_wordings(world.scheme, world.coordinator)
+    hv = Professional.objects.get(name="Helen Price")
+    consent_services.consent_request(
+        family=world.family,
+        purpose=Purpose.INFORMATION_EXCHANGE,
+        signer=world.family.members.get(kind="adult"),
+        recipients=[hv],
+        categories=[Category.SUPPORT_STATUS],
+        review_on=timezone.localdate() + datetime.timedelta(days=200),
+        print_letter=False,
+        actor=world.coordinator,
+    )
+    consent_services.agency_request_receive(
+        requester=hv,
+        received_on=timezone.localdate() - datetime.timedelta(days=20),
+        purpose="Figures",
+        categories=[Category.SUPPORT_STATUS],
+        identifying=False,
+        family=None,
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+        actor=world.coordinator,
+    )
+    client.force_login(world.coordinator)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Consents waiting for a signature" in html and "Okafor" in html
+    assert "Overdue" in html and "North Health Visiting Team" in html

@@ -27,7 +27,10 @@ def _all_get_responses(client: Any, world: Any, user: Any) -> str:
         if "get" not in methods:
             continue
         url = route_url(world, route)
-        seen.append(client.get(url, follow=True).content.decode())
+        response = client.get(url, follow=True)
+        # Files (scans, photographs) stream, and are bytes that need not be text: searched all the same.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        seen.append(body.decode(errors="replace"))
     # Search results and filtered lists too.
     for url in [
         reverse("families:list") + "?q=Okafor",
