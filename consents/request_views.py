@@ -44,7 +44,7 @@ from consents.request_forms import (
 )
 from families import selectors as family_selectors
 from families.models import HouseholdMember, MemberKind
-from homestart.decorators import administrator_required, coordinator_required
+from homestart.decorators import administrator_required, coordinator_required, loads
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry
 from homestart.permissions import can_administer, can_coordinate
@@ -61,28 +61,10 @@ def _pdf_attachment(document: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def load_request(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Replace the ``pk`` argument with the agency request, loaded only if the user may open it (else 404)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        return view(request, selectors.get_agency_request_for_user_or_404(request.user, pk), *args, **kwargs)
-
-    return wrapped
+load_request = loads(selectors.get_agency_request_for_user_or_404)
 
 
-def load_photo(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Replace the ``pk`` argument with the photo, loaded only if the user may open it (else 404)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            photo = selectors.photos(request.user).get(pk=pk)
-        except (Photo.DoesNotExist, ValueError, TypeError):
-            raise Http404("No such photograph") from None
-        return view(request, photo, *args, **kwargs)
-
-    return wrapped
+load_photo = loads(selectors.get_photo_for_user_or_404)
 
 
 # Agency requests ------------------------------------------------------------------------------------------------

@@ -98,6 +98,13 @@ def photo_families_waiting(photo: Photo, on: datetime.date | None = None) -> lis
     return [family for family in photo.families.all() if family.pk not in covered]
 
 
+def get_photo_for_user_or_404(user: Any, pk: Any) -> Photo:
+    try:
+        return photos(user).get(pk=pk)
+    except (Photo.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such photograph") from None
+
+
 def photo_usable(photo: Photo, on: datetime.date | None = None) -> bool:
     """Usable for publicity only while every family in it has a signed photo consent covering it, in force (P11)."""
     families = list(photo.families.all())

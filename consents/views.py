@@ -7,8 +7,7 @@ call one service, redirect. Volunteers and administrators never reach any of it 
 import base64
 import csv
 import datetime
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -37,7 +36,7 @@ from families import selectors as family_selectors
 from families.models import Family, MemberKind
 from families.views import load_family
 from homestart.audit import record_event
-from homestart.decorators import coordinator_required, recent_authentication_required
+from homestart.decorators import coordinator_required, loads, recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEvent, Role, User
 
@@ -48,15 +47,7 @@ OVERVIEW_ROWS = 50
 REGISTER_PAGE_SIZE = 50
 
 
-def load_consent(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Replace the ``pk`` argument with the consent, loaded only if the user may open it (else 404)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        consent = selectors.get_consent_for_user_or_404(request.user, pk)
-        return view(request, consent, *args, **kwargs)
-
-    return wrapped
+load_consent = loads(selectors.get_consent_for_user_or_404)
 
 
 def _posted(request: HttpRequest) -> Any:

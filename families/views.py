@@ -1,9 +1,5 @@
 """Pages about families. Thin: load through a selector, validate a form, call one service, redirect."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,7 +26,7 @@ from families.forms import (
 )
 from families.models import Family, FamilyStatus, ReferralOutcome
 from families.permissions import can_log_visit, can_manage_family, is_family_coordinator
-from homestart.decorators import coordinator_required
+from homestart.decorators import coordinator_required, loads
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import Role, User
 
@@ -38,15 +34,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 VISITS_SHOWN = 50
 
 
-def load_family(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Replace the ``pk`` argument with the family, loaded only if the user may open it (else 404)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        family = selectors.get_family_for_user_or_404(request.user, pk)
-        return view(request, family, *args, **kwargs)
-
-    return wrapped
+load_family = loads(selectors.get_family_for_user_or_404)
 
 
 @require_http_methods(["GET"])

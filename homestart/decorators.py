@@ -47,6 +47,23 @@ def recent_authentication_required(view: Callable[..., HttpResponse]) -> Callabl
     return wrapped
 
 
+def loads(loader: Callable[[Any, Any], Any]) -> Callable:
+    """A view decorator replacing the ``pk`` argument with the object ``loader(user, pk)`` returns.
+
+    The loader is a selector that raises 404 for anything the user may not open (STYLE rule 2), so the view
+    never sees an object it should not.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            return view(request, loader(request.user, pk), *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 coordinator_required = _role_required(can_coordinate)
 volunteer_required = _role_required(is_volunteer)
 administrator_required = _role_required(can_administer)
