@@ -374,6 +374,12 @@ CSV_HEADER = [
 def _register_csv(request: HttpRequest, rows: QuerySet[Disclosure], family: Family | None) -> HttpResponse:
     """The filtered register as CSV: an export of family records, so it asks for recent sign-in (SECURITY 10)."""
     name = f"disclosure-register-{family.reference if family else 'scheme'}-{timezone.localdate():%Y-%m-%d}.csv"
+    record_event(
+        event=AuditEvent.REGISTER_EXPORTED,
+        instance=family or request.user.scheme,
+        actor=request.user,
+        extra={"rows": rows.count(), "filters": {k: v for k, v in request.GET.items() if k != "format"}},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, name)
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8

@@ -107,6 +107,7 @@ class AuditEvent(models.TextChoices):
     SCAN_DOWNLOADED = "scan_downloaded", "Signed consent scan downloaded"
     LETTER_PRINTED = "letter_printed", "Letter printed"
     DISCLOSURE_RECORDED = "disclosure_recorded", "Disclosure or decision not to share recorded"
+    REGISTER_EXPORTED = "register_exported", "Disclosure register exported"
 
 
 class AuditEntry(AbstractLogEntry):

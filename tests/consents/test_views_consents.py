@@ -511,6 +511,11 @@ def test_csv_export_contains_the_filtered_rows_only(client: Any, consent_world: 
     assert everything["Content-Type"].startswith("text/csv")
     assert everything["Content-Disposition"].startswith("attachment")
     assert len(_csv_rows(everything)) == 4
+    from homestart.models import AuditEntry, AuditEvent
+
+    exports = AuditEntry.objects.filter(event=AuditEvent.REGISTER_EXPORTED, actor=world.coordinator)
+    assert exports.count() == 3
+    assert exports.latest("pk").additional_data["rows"] == 4
 
     page = client.get(url, {"date_from": since, "agency": world.health_visitor.agency_id}).content.decode()
     assert "Recent news to the health visitor." in page
