@@ -378,7 +378,13 @@ def _register_csv(request: HttpRequest, rows: QuerySet[Disclosure], family: Fami
         event=AuditEvent.REGISTER_EXPORTED,
         instance=family or request.user.scheme,
         actor=request.user,
-        extra={"rows": rows.count(), "filters": {k: v for k, v in request.GET.items() if k != "format"}},
+        # Filters as typed, made safe to store (no NUL characters, which PostgreSQL's JSON cannot hold; short).
+        extra={
+            "rows": rows.count(),
+            "filters": {
+                k.replace("\x00", "")[:40]: v.replace("\x00", "")[:100] for k, v in request.GET.items() if k != "format"
+            },
+        },
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, name)
