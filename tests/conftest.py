@@ -1,6 +1,7 @@
 """Shared set-up. Every record is made through the services, as the pages would make it."""
 
 import datetime
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from families import services as family_services
 from families.models import AgencyKind, Family, MemberKind, ReferralOutcome
@@ -18,6 +20,12 @@ from homestart import services
 from homestart.models import Role, Scheme, User
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
+
+# In CI, Hypothesis replays the same examples every run, so a build is red only because of a change; on
+# developers' machines it keeps exploring new inputs (and each bug it finds gets a regression test).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(config: Any, items: list) -> None:
