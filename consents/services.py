@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +37,7 @@ from consents.models import (
 from consents.permissions import can_handle_consents, can_record_disclosure
 from families.models import Family, FamilyStatus, HouseholdMember, MemberKind, Professional
 from homestart import audit
-from homestart.exceptions import ActionNotAllowed
+from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEvent, Scheme, User
 from homestart.permissions import can_administer, can_coordinate
 
@@ -78,15 +77,6 @@ SCAN_SIGNATURES = {
 SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-def _save(instance: Any) -> Any:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise ActionNotAllowed(" ".join(exc.messages)) from None
-    instance.save()
-    return instance
-
-
 def _require_consent_handler(actor: User, family: Family) -> None:
     if not can_handle_consents(actor, family):
         raise ActionNotAllowed("Only a coordinator of this scheme can do that.")
@@ -117,7 +107,7 @@ def wording_publish(*, scheme: Scheme, purpose: str, title: str, body: str, acto
         raise ActionNotAllowed("Only an administrator or coordinator of this scheme can publish wordings.")
     Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
     latest = ConsentWording.objects.filter(scheme=scheme, purpose=purpose).order_by("-version").first()
-    return _save(
+    return save_or_refuse(
         ConsentWording(
             scheme=scheme,
             purpose=purpose,
@@ -164,7 +154,7 @@ def _print(
             **(context or {}),
         },
     )
-    letter = _save(
+    letter = save_or_refuse(
         Letter(
             family=family,
             kind=kind,
@@ -176,7 +166,7 @@ def _print(
         )
     )
     if consent is not None and kind != LetterKind.SUPPORT_AGREED:
-        _save(
+        save_or_refuse(
             ConsentEvent(
                 consent=consent, kind=ConsentEventKind.PRINTED, occurred_on=timezone.localdate(), recorded_by=actor
             )
@@ -241,7 +231,7 @@ def consent_request(
             raise ActionNotAllowed("A permission letter belongs to an agency's request about this family.")
     elif agency_request is not None:
         raise ActionNotAllowed("Only a permission letter belongs to an agency's request.")
-    consent = _save(
+    consent = save_or_refuse(
         Consent(
             family=family,
             purpose=purpose,
@@ -320,9 +310,9 @@ def consent_record_signed(
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor
     )
     stored.file.save(f"consent-{consent.pk}.{SCAN_EXTENSIONS[content_type]}", ContentFile(data), save=False)
-    _save(stored)
+    save_or_refuse(stored)
     _move_consent(consent, ConsentStatus.SIGNED)
-    _save(
+    save_or_refuse(
         ConsentEvent(
             consent=consent,
             kind=ConsentEventKind.SIGNED,
@@ -350,7 +340,7 @@ def consent_record_refused(
     if refused_on > timezone.localdate():
         raise ActionNotAllowed("The date cannot be in the future.")
     _move_consent(consent, ConsentStatus.REFUSED)
-    _save(
+    save_or_refuse(
         ConsentEvent(
             consent=consent,
             kind=ConsentEventKind.REFUSED,
@@ -380,7 +370,7 @@ def consent_withdraw(
     if method not in ConsentMethod.values or method == ConsentMethod.REVIEW_DATE_PASSED:
         raise ActionNotAllowed("Choose how the family withdrew their consent.")
     _move_consent(consent, ConsentStatus.WITHDRAWN)
-    _save(
+    save_or_refuse(
         ConsentEvent(
             consent=consent,
             kind=ConsentEventKind.WITHDRAWN,
@@ -400,7 +390,7 @@ def consents_expire(*, today: datetime.date | None = None) -> int:
     expired = 0
     for consent in Consent.objects.select_for_update().filter(status=ConsentStatus.SIGNED, review_on__lt=today):
         _move_consent(consent, ConsentStatus.EXPIRED)
-        _save(
+        save_or_refuse(
             ConsentEvent(
                 consent=consent,
                 kind=ConsentEventKind.EXPIRED,
@@ -484,7 +474,7 @@ def disclosure_record(
         consent = None
     else:
         raise DisclosureRefused("Nothing about a family leaves the scheme without a lawful basis: choose one.")
-    disclosure = _save(
+    disclosure = save_or_refuse(
         Disclosure(
             family=family,
             recipient=recipient,
@@ -541,7 +531,7 @@ def disclosure_decline(
         raise ActionNotAllowed("Enter the reason for not sharing.")
     if decided_on > timezone.localdate():
         raise ActionNotAllowed("The date cannot be in the future.")
-    decision = _save(
+    decision = save_or_refuse(
         Disclosure(
             family=family,
             recipient=recipient,
@@ -636,7 +626,7 @@ def agency_request_receive(
         raise ActionNotAllowed("The date received cannot be in the future.")
     if due_on < received_on:
         raise ActionNotAllowed("The due date cannot be before the request was received.")
-    return _save(
+    return save_or_refuse(
         AgencyRequest(
             scheme_id=actor.scheme_id,
             requester=requester,
@@ -719,6 +709,6 @@ def photo_record(
         if content_type == "application/pdf":
             raise ActionNotAllowed("Upload the photograph as a JPEG or PNG.")
         photo.image.save(f"photo.{SCAN_EXTENSIONS[content_type]}", ContentFile(image.read()), save=False)
-    _save(photo)
+    save_or_refuse(photo)
     photo.families.set(families)
     return photo

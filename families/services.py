@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -30,7 +29,7 @@ from families.models import (
 from families.permissions import can_log_visit, can_manage_family
 from families.selectors import case_notes_for_user, is_assigned
 from homestart import audit
-from homestart.exceptions import ActionNotAllowed
+from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEvent, Role, Scheme, User
 from homestart.permissions import can_coordinate
 
@@ -69,16 +68,6 @@ def _move_family(family: Family, to: str) -> None:
     family.status = to
 
 
-def _save(instance: Any) -> Any:
-    """Validate against the model's own rules, then save; a broken rule comes back as a message for the page."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise ActionNotAllowed(" ".join(exc.messages)) from None
-    instance.save()
-    return instance
-
-
 def _lock_family(family: Family) -> Family:
     """Re-read the family under a row lock, so two coordinators acting at once are serialised."""
     return Family.objects.select_for_update().get(pk=family.pk)
@@ -109,8 +98,8 @@ def professional_add(
         raise ActionNotAllowed("Only a coordinator of this scheme can add to the directory.")
     agency = Agency.objects.filter(scheme=scheme, name__iexact=agency_name.strip()).first()
     if agency is None:
-        agency = _save(Agency(scheme=scheme, name=agency_name.strip(), kind=agency_kind))
-    return _save(Professional(agency=agency, name=name.strip(), role=role.strip(), email=email, phone=phone))
+        agency = save_or_refuse(Agency(scheme=scheme, name=agency_name.strip(), kind=agency_kind))
+    return save_or_refuse(Professional(agency=agency, name=name.strip(), role=role.strip(), email=email, phone=phone))
 
 
 @transaction.atomic
@@ -137,7 +126,7 @@ def referral_receive(
             raise ActionNotAllowed("That professional is not in this scheme's directory.")
     if date_received > timezone.localdate():
         raise ActionNotAllowed("The date the referral was received cannot be in the future.")
-    family = _save(
+    family = save_or_refuse(
         Family(
             scheme=scheme,
             reference=_next_reference(scheme, date_received),
@@ -152,7 +141,7 @@ def referral_receive(
     )
     for member in members:
         household_member_add(family=family, actor=actor, **member)
-    return _save(
+    return save_or_refuse(
         Referral(
             family=family,
             referrer=referrer,
@@ -182,7 +171,7 @@ def household_member_add(
         raise ActionNotAllowed("Enter the child's date of birth, or the due date if the baby is not born yet.")
     if date_of_birth and date_of_birth > timezone.localdate():
         raise ActionNotAllowed("A date of birth cannot be in the future.")
-    return _save(
+    return save_or_refuse(
         HouseholdMember(
             family=family,
             kind=kind,
@@ -208,12 +197,12 @@ def referral_decide(*, referral: Referral, outcome: str, reason: str = "", actor
     if outcome == ReferralOutcome.DECLINED and not reason.strip():
         raise ActionNotAllowed("Enter the reason the referral was declined.")
     _move_family(family, REFERRAL_OUTCOME_TO_STATUS[outcome])
-    _save(family)
+    save_or_refuse(family)
     referral.outcome = outcome
     referral.outcome_reason = reason.strip()
     referral.decided_on = timezone.localdate()
     referral.decided_by = actor
-    return _save(referral)
+    return save_or_refuse(referral)
 
 
 @transaction.atomic
@@ -231,7 +220,7 @@ def family_change_coordinator(*, family: Family, coordinator: User, actor: User)
         remove_perm(VIEW_NOTE, previous, notes.exclude(author=previous))
     assign_perm(VIEW_NOTE, coordinator, notes)
     family.lead_coordinator = coordinator
-    return _save(family)
+    return save_or_refuse(family)
 
 
 @transaction.atomic
@@ -252,7 +241,9 @@ def assignment_start(*, family: Family, volunteer: User, started_on: datetime.da
         raise ActionNotAllowed(f"{volunteer} is already assigned to this family.")
     if started_on > timezone.localdate():
         raise ActionNotAllowed("The start date cannot be in the future.")
-    assignment = _save(Assignment(family=family, volunteer=volunteer, started_on=started_on, assigned_by=actor))
+    assignment = save_or_refuse(
+        Assignment(family=family, volunteer=volunteer, started_on=started_on, assigned_by=actor)
+    )
     assign_perm(VIEW_FAMILY, volunteer, family)
     own_notes = CaseNote.objects.filter(family=family, author=volunteer)
     if own_notes.exists():
@@ -260,7 +251,7 @@ def assignment_start(*, family: Family, volunteer: User, started_on: datetime.da
     _move_family(family, FamilyStatus.SUPPORTED)
     if family.support_started_on is None:
         family.support_started_on = started_on
-    _save(family)
+    save_or_refuse(family)
     return assignment
 
 
@@ -271,7 +262,7 @@ def _close_assignment(assignment: Assignment, *, ended_on: datetime.date, reason
         raise ActionNotAllowed("The end date cannot be in the future.")
     assignment.ended_on = ended_on
     assignment.end_reason = reason.strip()
-    _save(assignment)
+    save_or_refuse(assignment)
     volunteer, family = assignment.volunteer, assignment.family
     remove_perm(VIEW_FAMILY, volunteer, family)
     remove_perm(VIEW_NOTE, volunteer, CaseNote.objects.filter(family=family, author=volunteer))
@@ -289,7 +280,7 @@ def assignment_end(*, assignment: Assignment, ended_on: datetime.date, reason: s
     _close_assignment(assignment, ended_on=ended_on, reason=reason)
     if not family.assignments.filter(ended_on__isnull=True).exists() and family.status == FamilyStatus.SUPPORTED:
         _move_family(family, FamilyStatus.AWAITING_VOLUNTEER)
-        _save(family)
+        save_or_refuse(family)
     return assignment
 
 
@@ -310,7 +301,7 @@ def family_end_support(*, family: Family, ended_on: datetime.date, reason: str, 
     _move_family(family, FamilyStatus.ENDED)
     family.support_ended_on = ended_on
     family.support_end_reason = reason.strip()
-    return _save(family)
+    return save_or_refuse(family)
 
 
 @transaction.atomic
@@ -329,11 +320,11 @@ def visit_log(
         raise ActionNotAllowed("Only a volunteer assigned to this family can log a visit.")
     if visited_on > timezone.localdate():
         raise ActionNotAllowed("The date of the visit cannot be in the future.")
-    visit = _save(
+    visit = save_or_refuse(
         Visit(family=family, volunteer=actor, visited_on=visited_on, duration_minutes=duration_minutes, kind=kind)
     )
     if note_text.strip():
-        note = _save(CaseNote(family=family, author=actor, visit=visit, text=note_text.strip()))
+        note = save_or_refuse(CaseNote(family=family, author=actor, visit=visit, text=note_text.strip()))
         assign_perm(VIEW_NOTE, actor, note)
         if family.lead_coordinator is not None:
             assign_perm(VIEW_NOTE, family.lead_coordinator, note)

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homestart import audit
-from homestart.exceptions import ActionNotAllowed
+from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEvent, Role, Scheme, User
 from homestart.permissions import can_administer, can_reset_two_factor
 
@@ -26,9 +26,7 @@ def _require_scheme_administrator(actor: Any, scheme: Scheme) -> None:
 def scheme_create(*, name: str, code: str, address: str = "", phone: str = "", email: str = "") -> Scheme:
     """Set up a new scheme. Run by the deployment's operators (a management command), not from a page."""
     scheme = Scheme(name=name, code=code.upper(), address=address, phone=phone, email=email)
-    scheme.full_clean()
-    scheme.save()
-    return scheme
+    return save_or_refuse(scheme)
 
 
 @transaction.atomic
@@ -70,11 +68,7 @@ def user_create(
     except ValidationError as exc:
         raise ActionNotAllowed(" ".join(exc.messages)) from None
     user.set_password(password)
-    try:
-        user.full_clean()
-    except ValidationError as exc:
-        raise ActionNotAllowed(" ".join(exc.messages)) from None
-    user.save()
+    save_or_refuse(user)
     if role == Role.VOLUNTEER:
         volunteer_profile_create(user=user)
     return user
@@ -120,8 +114,7 @@ def two_factor_enrolment_start(*, user: User) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice(user=user, name="Authenticator app", confirmed=False, tolerance=0, step=30, digits=6)
-        device.full_clean()
-        device.save()
+        save_or_refuse(device)
     return device
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
-from homestart.exceptions import ActionNotAllowed
+from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import Role
 from homestart.permissions import can_coordinate
 from volunteers.models import VolunteerProfile
@@ -17,9 +17,7 @@ def volunteer_profile_create(*, user: Any) -> VolunteerProfile:
     if user.role != Role.VOLUNTEER:
         raise ActionNotAllowed("Only volunteers have a volunteer profile.")
     profile = VolunteerProfile(user=user)
-    profile.full_clean()
-    profile.save()
-    return profile
+    return save_or_refuse(profile)
 
 
 @transaction.atomic
@@ -42,6 +40,4 @@ def volunteer_profile_update(
     profile.dbs_issued_on = dbs_issued_on
     profile.dbs_renewal_due = dbs_renewal_due
     profile.preparation_course_completed_on = preparation_course_completed_on
-    profile.full_clean()
-    profile.save()
-    return profile
+    return save_or_refuse(profile)
