@@ -7,10 +7,17 @@ from django import forms
 from django.utils import timezone
 
 from consents import services
-from consents.models import Category, ConsentMethod, ConsentStatus, DisclosureBasis, DisclosureMethod, Purpose
+from consents.models import (
+    CONSENTABLE_CATEGORIES,
+    ConsentMethod,
+    ConsentStatus,
+    DisclosureBasis,
+    DisclosureMethod,
+    Purpose,
+)
 from families.forms import ProfessionalChoiceField
 from homestart.exceptions import ActionNotAllowed
-from homestart.forms import DateInput, Form
+from homestart.forms import DateInput, Form, PersonChoiceField, date_field
 
 REVIEW_AFTER = datetime.timedelta(days=365)
 
@@ -52,15 +59,13 @@ class RequestChoiceField(forms.ModelChoiceField):
         return f"From {obj.requester.agency.name}, received {obj.received_on:%-d %B %Y}: {obj.get_status_display().lower()}"
 
 
-class CoordinatorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.username
+CoordinatorChoiceField = PersonChoiceField
 
 
 def _categories_field(label: str, help_text: str) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
-        choices=Category.choices,
+        choices=CONSENTABLE_CATEGORIES,
         widget=forms.CheckboxSelectMultiple,
         help_text=help_text,
         error_messages={
@@ -83,12 +88,25 @@ def _recipient_field(label: str) -> ProfessionalChoiceField:
     )
 
 
-def _date_field(label: str, required_message: str, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=DateInput(),
+def shared_summary_field(help_text: str) -> forms.CharField:
+    """What was shared, in a sentence: the register names kinds of information, never copies of notes (P4)."""
+    return forms.CharField(
+        label="What was shared, in one sentence",
+        max_length=300,
         help_text=help_text,
-        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+        error_messages={
+            "required": "Enter what was shared, in one sentence",
+            "max_length": "Keep it to one sentence: 300 characters at most (you entered %(show_value)d)",
+        },
+    )
+
+
+def sharing_method_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="How was it shared?",
+        choices=DisclosureMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how it was shared", "invalid_choice": "Choose how it was shared"},
     )
 
 
@@ -120,7 +138,7 @@ class ConsentRequestForm(ConsentForm):
     categories = _categories_field(
         "What may be shared?", "Tick only what the family agrees to. Private notes are never shared."
     )
-    review_on = _date_field(
+    review_on = date_field(
         "Review date",
         "Enter the review date",
         "The consent lapses after this date unless the family renews it. Usually one year from today.",
@@ -147,7 +165,7 @@ class ConsentSignedForm(ConsentForm):
             "empty": "The file is empty. Scan or photograph the letter again",
         },
     )
-    signed_on = _date_field("Date signed", "Enter the date the letter was signed", "As written next to the signature.")
+    signed_on = date_field("Date signed", "Enter the date the letter was signed", "As written next to the signature.")
     method = forms.ChoiceField(
         label="How did you capture the signed letter?",
         choices=[
@@ -208,7 +226,7 @@ class _ConsentEndForm(ConsentForm):
 
 
 class ConsentRefusedForm(_ConsentEndForm):
-    refused_on = _date_field("Date the family said no", "Enter the date the family said no")
+    refused_on = date_field("Date the family said no", "Enter the date the family said no")
     field_order = ["refused_on", "method", "note"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -217,7 +235,7 @@ class ConsentRefusedForm(_ConsentEndForm):
 
 
 class ConsentWithdrawForm(_ConsentEndForm):
-    withdrawn_on = _date_field("Date the family withdrew their consent", "Enter the date the family withdrew")
+    withdrawn_on = date_field("Date the family withdrew their consent", "Enter the date the family withdrew")
     field_order = ["withdrawn_on", "method", "note"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -232,25 +250,15 @@ class DisclosureForm(ConsentForm):
     categories = _categories_field(
         "What was shared?", "Only these kinds of information can be shared. Private notes never are."
     )
-    summary = forms.CharField(
-        label="What was shared, in one sentence",
-        max_length=300,
-        help_text="For example: told the health visitor that weekly visits continue. No private detail.",
-        error_messages={
-            "required": "Enter what was shared, in one sentence",
-            "max_length": "Keep it to one sentence: 300 characters at most (you entered %(show_value)d)",
-        },
+    summary = shared_summary_field(
+        "For example: told the health visitor that weekly visits continue. No private detail."
     )
-    method = forms.ChoiceField(
-        label="How was it shared?",
-        choices=DisclosureMethod.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how it was shared", "invalid_choice": "Choose how it was shared"},
-    )
-    disclosed_on = _date_field("Date shared", "Enter the date it was shared")
+    method = sharing_method_field()
+    disclosed_on = date_field("Date shared", "Enter the date it was shared")
     basis = forms.ChoiceField(
         label="On what basis was it shared?",
-        choices=DisclosureBasis.choices,
+        # A safeguarding referral is recorded from its concern, where the order of the steps is checked.
+        choices=[(value, label) for value, label in DisclosureBasis.choices if value != DisclosureBasis.SAFEGUARDING],
         widget=forms.RadioSelect,
         help_text="Nothing about a family leaves the scheme without one of these.",
         error_messages={
@@ -295,7 +303,7 @@ class DecisionForm(ConsentForm):
         help_text="For example: the family has not consented, and there is no safeguarding concern.",
         error_messages={"required": "Enter why you decided not to share"},
     )
-    decided_on = _date_field("Date of the decision", "Enter the date of the decision")
+    decided_on = date_field("Date of the decision", "Enter the date of the decision")
 
     def __init__(self, *args: Any, professionals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -27,6 +27,12 @@ class Category(models.TextChoices):
     CONTACT_DETAILS = "contact_details", "Contact details (names, address, postcode, phone)"
     HOUSEHOLD = "household", "Household (who lives in the family's home)"
     VISIT_SUMMARY = "visit_summary", "Summary of visits (how often and what kind, not what was said)"
+    # Shared only on a safeguarding referral (P12), never under a family's consent: see CONSENTABLE_CATEGORIES.
+    CONCERN = "safeguarding_concern", "The safeguarding concern (what was seen or heard, and about which children)"
+
+
+# What a family may be asked to agree to share: everything except a safeguarding concern.
+CONSENTABLE_CATEGORIES = [(value, label) for value, label in Category.choices if value != Category.CONCERN]
 
 
 class ConsentWording(models.Model):
@@ -221,6 +227,7 @@ class AgencyRequest(models.Model):
 class DisclosureBasis(models.TextChoices):
     CONSENT = "consent", "The family's signed consent"
     AGENCY_REQUEST = "agency_request", "An agency's request, with the family's written permission"
+    SAFEGUARDING = "safeguarding", "A safeguarding decision (a child may be at risk)"
 
 
 class DisclosureMethod(models.TextChoices):
@@ -246,6 +253,12 @@ class Disclosure(models.Model):
     agency_request = models.ForeignKey(
         AgencyRequest, on_delete=models.PROTECT, related_name="disclosures", null=True, blank=True
     )
+    concern = models.ForeignKey(
+        "safeguarding.Concern", on_delete=models.PROTECT, related_name="disclosures", null=True, blank=True
+    )
+    reference_number = models.CharField(
+        max_length=60, blank=True, help_text="The receiving agency's reference, for a safeguarding referral."
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -257,6 +270,7 @@ class Disclosure(models.Model):
                     Q(shared=False, basis="")
                     | Q(shared=True, basis="consent", consent__isnull=False)
                     | Q(shared=True, basis="agency_request", agency_request__isnull=False)
+                    | Q(shared=True, basis="safeguarding", concern__isnull=False)
                 ),
                 name="disclosure_shared_has_a_basis",
             ),

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from consents.models import Category, Purpose
+from consents.models import CONSENTABLE_CATEGORIES, Category, Purpose
 from families.forms import ProfessionalChoiceField
 from homestart.forms import DateInput, Form
 
@@ -78,7 +78,7 @@ class AgencyRequestForm(Form):
     )
     categories = forms.MultipleChoiceField(
         label="What information do they ask for?",
-        choices=Category.choices,
+        choices=CONSENTABLE_CATEGORIES,
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply. Private notes are never shared.",
         error_messages={

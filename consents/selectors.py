@@ -60,9 +60,16 @@ def get_consent_for_user_or_404(user: Any, pk: Any) -> Consent:
 
 
 def disclosures(user: Any) -> QuerySet[Disclosure]:
-    """The scheme's disclosure register, for its coordinators only."""
+    """The scheme's disclosure register, for its coordinators only.
+
+    A safeguarding referral is listed only for those who may read its concern (the scheme's safeguarding leads
+    and the family's coordinator): for anyone else the concern must not be seen to exist (P12).
+    """
+    from safeguarding.selectors import concerns_for_user
+
     return (
         Disclosure.objects.filter(family__scheme_id=_scheme_or_none(user))
+        .filter(Q(concern__isnull=True) | Q(concern__in=concerns_for_user(user)))
         .select_related("family", "recipient__agency", "consent", "agency_request", "recorded_by")
         .order_by("-disclosed_on", "-pk")
     )

@@ -449,9 +449,15 @@ def disclosure_record(
     basis: str,
     consent: Consent | None = None,
     agency_request: AgencyRequest | None = None,
+    concern: Any = None,
+    reference_number: str = "",
     actor: User,
 ) -> Disclosure:
-    """Record information shared about a family, after checking its lawful basis under a row lock (P1, P3, P4, P6)."""
+    """Record information shared about a family, after checking its lawful basis under a row lock (P1, P3, P4, P6).
+
+    A safeguarding referral (P12) is called from ``safeguarding.services.concern_refer``; the basis check here
+    repeats the order rule so that no other caller can record one early.
+    """
     if not can_record_disclosure(actor, family):
         raise ActionNotAllowed("Only a coordinator of this scheme can record a disclosure.")
     _professional_in_scheme(recipient, family.scheme_id)
@@ -472,6 +478,9 @@ def disclosure_record(
         agency_request = AgencyRequest.objects.select_for_update().get(pk=agency_request.pk)
         _check_request_basis(agency_request, family=family, recipient=recipient, categories=categories, on=disclosed_on)
         consent = None
+    elif basis == DisclosureBasis.SAFEGUARDING:
+        concern = _check_safeguarding_basis(concern, family=family, actor=actor)
+        consent = agency_request = None
     else:
         raise DisclosureRefused("Nothing about a family leaves the scheme without a lawful basis: choose one.")
     disclosure = save_or_refuse(
@@ -485,11 +494,29 @@ def disclosure_record(
             basis=basis,
             consent=consent,
             agency_request=agency_request,
+            concern=concern if basis == DisclosureBasis.SAFEGUARDING else None,
+            reference_number=reference_number.strip(),
             recorded_by=actor,
         )
     )
     audit.record_event(event=AuditEvent.DISCLOSURE_RECORDED, instance=disclosure, actor=actor)
     return disclosure
+
+
+def _check_safeguarding_basis(concern: Any, *, family: Family, actor: User) -> Any:
+    """A safeguarding referral needs its concern, in the order the safeguarding workflow allows (P12)."""
+    from safeguarding import workflow
+    from safeguarding.models import Concern
+
+    if concern is None:
+        raise DisclosureRefused("A safeguarding referral is recorded from its concern.")
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.family_id != family.pk:
+        raise DisclosureRefused("That concern is not about this family.")
+    refusal = workflow.refusal(concern, workflow.Action.REFER, actor)
+    if refusal:
+        raise DisclosureRefused(refusal)
+    return concern
 
 
 def _check_request_basis(

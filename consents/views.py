@@ -406,7 +406,8 @@ def _register_csv(request: HttpRequest, rows: QuerySet[Disclosure], family: Fami
                 row.summary,
                 row.reason,
                 row.get_method_display(),
-                row.get_basis_display(),
+                row.get_basis_display()
+                + (f" (their reference {row.reference_number})" if row.reference_number else ""),
                 row.recorded_by.get_full_name() or row.recorded_by.username,
                 row.recorded_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
             )

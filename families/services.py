@@ -17,6 +17,9 @@ from families.models import (
     Assignment,
     CaseNote,
     Family,
+    FamilyGroupAttendance,
+    FamilyGroupHelper,
+    FamilyGroupSession,
     FamilyStatus,
     HouseholdMember,
     MemberKind,
@@ -26,12 +29,13 @@ from families.models import (
     Visit,
     VisitKind,
 )
-from families.permissions import can_log_visit, can_manage_family
+from families.permissions import can_log_visit, can_manage_family, can_run_family_groups
 from families.selectors import case_notes_for_user, is_assigned
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEvent, Role, Scheme, User
-from homestart.permissions import can_coordinate
+from homestart.permissions import can_coordinate, is_case_worker
+from volunteers.services import supervision_parts_follow_coordinator
 
 VIEW_FAMILY = "families.view_family"
 VIEW_NOTE = "families.view_casenote"
@@ -219,6 +223,8 @@ def family_change_coordinator(*, family: Family, coordinator: User, actor: User)
     if previous is not None:
         remove_perm(VIEW_NOTE, previous, notes.exclude(author=previous))
     assign_perm(VIEW_NOTE, coordinator, notes)
+    # What was said about the family in one-to-one supervision is readable by its coordinator (P9): it moves too.
+    supervision_parts_follow_coordinator(family=family, previous=previous, coordinator=coordinator)
     family.lead_coordinator = coordinator
     return save_or_refuse(family)
 
@@ -331,9 +337,100 @@ def visit_log(
     return visit
 
 
-@transaction.atomic
+# A read only appends audit entries: inside the page's transaction it needs no savepoint (two queries) of its own.
+@transaction.atomic(savepoint=False)
 def case_notes_read(*, family: Family, reader: User, limit: int = 50) -> list[CaseNote]:
     """The private notes the reader may see (newest first), each read written to the audit log."""
     notes = list(case_notes_for_user(reader, family).order_by("-created_at", "-pk")[:limit])
     audit.record_reads(instances=notes, actor=reader, event=AuditEvent.NOTE_READ)
     return notes
+
+
+def _check_family_group(
+    scheme_id: int,
+    *,
+    held_on: datetime.date,
+    venue: str,
+    helpers: Sequence[User],
+    families: Sequence[Family],
+    actor: User,
+) -> None:
+    if not can_run_family_groups(actor, scheme_id):
+        raise ActionNotAllowed("Only a coordinator of this scheme can record a family group session.")
+    if held_on > timezone.localdate():
+        raise ActionNotAllowed("The date of the session cannot be in the future.")
+    if not venue.strip():
+        raise ActionNotAllowed("Enter where the session was held.")
+    if not helpers:
+        raise ActionNotAllowed("Choose the staff or volunteers who were there.")
+    if any(not (is_case_worker(person) and person.scheme_id == scheme_id) for person in helpers):
+        raise ActionNotAllowed("Staff and volunteers present must be active coordinators or volunteers of this scheme.")
+    if any(family.scheme_id != scheme_id for family in families):
+        raise ActionNotAllowed("Only families of this scheme can be recorded as attending.")
+
+
+def _set_rows(existing: Any, wanted: Sequence[Any], key: str, make: Any) -> None:
+    """Make a session's attendance rows match ``wanted``: removals one by one, so each is in the audit log."""
+    wanted_by_pk = {item.pk: item for item in wanted}
+    for row in existing:
+        if getattr(row, key) not in wanted_by_pk:
+            row.delete()
+        else:
+            del wanted_by_pk[getattr(row, key)]
+    for item in wanted_by_pk.values():
+        save_or_refuse(make(item))
+
+
+@transaction.atomic
+def family_group_record(
+    *,
+    held_on: datetime.date,
+    venue: str,
+    helpers: Sequence[User],
+    families: Sequence[Family],
+    actor: User,
+) -> FamilyGroupSession:
+    """Record a family group session of the actor's scheme: when, where, who helped and which families came.
+
+    Attendance only, by design (P10): families set their own boundaries at groups, so nothing is kept about what
+    anyone said there.
+    """
+    scheme_id = actor.scheme_id
+    _check_family_group(scheme_id, held_on=held_on, venue=venue, helpers=helpers, families=families, actor=actor)
+    session = save_or_refuse(FamilyGroupSession(scheme_id=scheme_id, held_on=held_on, venue=venue.strip()))
+    _set_rows([], helpers, "person_id", lambda person: FamilyGroupHelper(session=session, person=person))
+    _set_rows([], families, "family_id", lambda family: FamilyGroupAttendance(session=session, family=family))
+    return session
+
+
+@transaction.atomic
+def family_group_update(
+    *,
+    session: FamilyGroupSession,
+    held_on: datetime.date,
+    venue: str,
+    helpers: Sequence[User],
+    families: Sequence[Family],
+    actor: User,
+) -> FamilyGroupSession:
+    """Correct a family group session's date, venue, helpers or attendance, under the same rules (P10)."""
+    session = FamilyGroupSession.objects.select_for_update().get(pk=session.pk)
+    _check_family_group(
+        session.scheme_id, held_on=held_on, venue=venue, helpers=helpers, families=families, actor=actor
+    )
+    session.held_on = held_on
+    session.venue = venue.strip()
+    save_or_refuse(session)
+    _set_rows(
+        session.helper_rows.all(),
+        helpers,
+        "person_id",
+        lambda person: FamilyGroupHelper(session=session, person=person),
+    )
+    _set_rows(
+        session.attendances.all(),
+        families,
+        "family_id",
+        lambda family: FamilyGroupAttendance(session=session, family=family),
+    )
+    return session

@@ -29,6 +29,8 @@ from families.permissions import can_log_visit, can_manage_family, is_family_coo
 from homestart.decorators import coordinator_required, loads
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import Role, User
+from safeguarding.services import family_safeguarding_read
+from volunteers import services as supervision_services
 
 GET_POST = require_http_methods(["GET", "POST"])
 VISITS_SHOWN = 50
@@ -174,6 +176,7 @@ def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
         visits = visits.filter(volunteer=user)
     visits = list(visits[:VISITS_SHOWN])
     notes = services.case_notes_read(family=family, reader=user, limit=VISITS_SHOWN)
+    supervision_parts = supervision_services.supervision_parts_read(family=family, reader=user)
     notes_by_visit = {note.visit_id: note for note in notes if note.visit_id}
     for visit in visits:
         visit.private_note = notes_by_visit.pop(visit.pk, None)
@@ -185,6 +188,7 @@ def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
         and family.status == FamilyStatus.SUPPORTED
         and not consent_selectors.support_agreed_letters(user, family).exists()
     )
+    safeguarding = family_safeguarding_read(family=family, reader=user, is_assigned=assigned)
     return render(
         request,
         "families/family_detail.html",
@@ -205,6 +209,8 @@ def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
             "can_handle_consents": handles_consents,
             "consents": consents,
             "support_notice_needed": notice_needed,
+            "supervision_parts": supervision_parts,
+            "safeguarding": safeguarding,
         },
     )
 

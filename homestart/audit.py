@@ -33,6 +33,14 @@ PERSONAL_FIELDS: dict[str, list[str]] = {
     "families.Professional": ["name", "email", "phone"],
     "families.Referral": ["reasons", "outcome_reason"],
     "families.CaseNote": ["text"],
+    "volunteers.SupervisionSession": ["notes"],
+    "volunteers.SupervisionFamily": ["notes"],
+    "volunteers.SupervisionAction": ["text"],
+    "volunteers.GroupMeeting": ["topics", "notes"],
+    "safeguarding.Concern": ["account", "observed_on", "observed_time"],
+    "safeguarding.ConcernStep": ["details", "participants", "family_response"],
+    "safeguarding.FollowUp": ["action"],
+    "consents.Disclosure": ["summary", "reason", "reference_number"],
 }
 
 EXCLUDED_FIELDS: dict[str, list[str]] = {

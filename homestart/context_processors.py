@@ -21,8 +21,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Consents", reverse("consents:overview")),
             ("Register", reverse("consents:register")),
         ]
+        if user.is_safeguarding_lead:
+            items.insert(-1, ("Safeguarding", reverse("safeguarding:dashboard")))
     elif is_volunteer(user):
-        items = [("My families", reverse("volunteers:home"))]
+        items = [("My families", reverse("volunteers:home")), ("Supervision", reverse("volunteers:my_supervision"))]
     elif can_administer(user):
         items = [("Accounts", reverse("accounts:list")), ("Consent wordings", reverse("consents:wordings"))]
     else:

@@ -121,6 +121,23 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def date_field(label: str, required_message: str, help_text: str = "") -> forms.DateField:
+    """A date as a native date input, with plain-English messages for an empty or impossible date."""
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={"required": required_message, "invalid": f"{label} must be a real date"},
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of a person, shown by their full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class AccountForm(Form):
     first_name = forms.CharField(label="First name", max_length=150)
     last_name = forms.CharField(label="Last name", max_length=150)

@@ -19,9 +19,20 @@ class Scheme(models.Model):
     address = models.TextField(blank=True, help_text="Printed as the letterhead on letters.")
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    supervision_interval_days = models.PositiveSmallIntegerField(
+        "days between supervision sessions",
+        default=56,
+        help_text="A volunteer whose last one-to-one supervision is older than this is overdue (default 8 weeks).",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supervision_interval_days__gte=7) & Q(supervision_interval_days__lte=365),
+                name="scheme_supervision_interval_between_a_week_and_a_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -108,6 +119,9 @@ class AuditEvent(models.TextChoices):
     LETTER_PRINTED = "letter_printed", "Letter printed"
     DISCLOSURE_RECORDED = "disclosure_recorded", "Disclosure or decision not to share recorded"
     REGISTER_EXPORTED = "register_exported", "Disclosure register exported"
+    CONCERN_READ = "concern_read", "Safeguarding concern read"
+    CHRONOLOGY_PRINTED = "chronology_printed", "Safeguarding chronology printed"
+    SUPERVISION_READ = "supervision_read", "Supervision record read"
 
 
 class AuditEntry(AbstractLogEntry):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("families/", include("families.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("consents/", include("consents.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
 ]

@@ -11,6 +11,7 @@ from consents import selectors as consent_selectors
 from families import selectors as family_selectors
 from homestart.decorators import coordinator_required
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
+from safeguarding import selectors as safeguarding_selectors
 from volunteers import selectors as volunteer_selectors
 
 
@@ -41,12 +42,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "referrals": referrals[:10],
             "referral_count": referrals.count(),
             "status_counts": family_selectors.caseload_counts(user),
-            "volunteers": family_selectors.volunteers_in_scheme(user),
+            "volunteers": volunteer_selectors.volunteer_records(user),
             "dbs_due": volunteer_selectors.dbs_renewals_due(user),
+            "supervision_due": volunteer_selectors.volunteers_due_for_supervision(user),
             "awaiting_signature": consent_selectors.consents_awaiting_signature(user).order_by("created_at")[:10],
             "expiring": consent_selectors.consents_expiring(user, within_days=30).order_by("review_on")[:10],
             "requests_waiting": consent_selectors.requests_waiting_on_families(user).order_by("due_on")[:10],
             "requests_overdue": consent_selectors.requests_overdue(user).order_by("due_on")[:10],
+            "safeguarding": safeguarding_selectors.safeguarding_summary(user),
             "today": timezone.localdate(),
         },
     )

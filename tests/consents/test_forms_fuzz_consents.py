@@ -14,7 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from consents import services
-from consents.models import Category, Consent, ConsentStatus, Purpose
+from consents.models import CONSENTABLE_CATEGORIES, Category, Consent, ConsentStatus, Purpose
 from families.models import AgencyKind, MemberKind, Professional
 from families.services import professional_add
 from tests.consents.conftest import pdf_upload, png_upload
@@ -35,7 +35,7 @@ from tests.homestart.test_forms_fuzz import (
     today,
 )
 
-CATEGORY_VALUES = list(Category.values)
+CATEGORY_VALUES = [value for value, _label in CONSENTABLE_CATEGORIES]
 categories = st.lists(st.sampled_from(CATEGORY_VALUES), min_size=1, max_size=4, unique=True)
 near_categories = [["private_notes"], ["support_status", "<script>alert(1)</script>"], [], "support_status,household"]
 future_date = st.dates(today + datetime.timedelta(days=1), datetime.date(9999, 12, 31)).map(datetime.date.isoformat)

@@ -14,6 +14,8 @@ from families.models import Assignment, Family, FamilyStatus, Visit
 from homestart.models import User
 from tests.consents.policy import CONSENT_POLICY, CONSENT_ROUTE_ARGS
 from tests.consents.policy_requests import REQUEST_POLICY, REQUEST_ROUTE_ARGS
+from tests.safeguarding.policy import SAFEGUARDING_POLICY, SAFEGUARDING_ROUTE_ARGS
+from tests.volunteers.policy import VOLUNTEER_POLICY, VOLUNTEER_ROUTE_ARGS
 
 ROLES = ["anonymous", "volunteer", "other_volunteer", "coordinator", "other_coordinator", "dsl", "administrator"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -58,6 +60,8 @@ POLICY: dict[str, tuple[set[str], set[str], str]] = {
 
 POLICY.update(CONSENT_POLICY)
 POLICY.update(REQUEST_POLICY)
+POLICY.update(SAFEGUARDING_POLICY)
+POLICY.update(VOLUNTEER_POLICY)
 
 
 def _route_names(patterns: list, namespace: str = "") -> list[str]:
@@ -93,6 +97,8 @@ ROUTE_ARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "volunteers:profile_edit": lambda w: {"pk": w.volunteer.volunteer_profile.pk},
     **CONSENT_ROUTE_ARGS,
     **REQUEST_ROUTE_ARGS,
+    **SAFEGUARDING_ROUTE_ARGS,
+    **VOLUNTEER_ROUTE_ARGS,
 }
 
 

@@ -24,6 +24,8 @@ from families import services as family_services
 from families.models import AgencyKind, MemberKind, ReferralOutcome
 from homestart import services
 from homestart.models import Role, Scheme, User
+from safeguarding import services as safeguarding_services
+from safeguarding.models import ConcernCategory, Decision
 from volunteers import services as volunteer_services
 
 DEMO_PASSWORD = "homestart-demo"  # noqa: S105 - printed on purpose: fictional demo accounts only
@@ -386,6 +388,8 @@ class Command(BaseCommand):
         visits(evans.family, users["othervolunteer"], [(20, 90, "Winchester note: Megan is coping well.")])
 
         self._seed_consents(pmh, win, users, okafor, williams, hv, gp)
+        self._seed_volunteer_support(users, okafor, williams, dasilva, hughes.family)
+        self._seed_safeguarding(pmh, users, okafor, williams)
 
     def _seed_consents(
         self, pmh: Scheme, win: Scheme, users: dict[str, User], okafor: Any, williams: Any, hv: Any, gp: Any
@@ -444,4 +448,134 @@ class Command(BaseCommand):
             description="Parents and toddlers on the grass at Victoria Park",
             families=[okafor, williams],
             actor=coordinator,
+        )
+
+    def _seed_volunteer_support(
+        self, users: dict[str, User], okafor: Any, williams: Any, dasilva: Any, hughes: Any
+    ) -> None:
+        """Availability, one-to-one supervision (one volunteer overdue), a group meeting and family group sessions."""
+        today = timezone.localdate()
+        days = datetime.timedelta
+        coordinator, alex, priya = users["coordinator"], users["volunteer"], users["volunteer2"]
+        for volunteer, available, times, most in [
+            (alex, False, "Weekday mornings", 2),
+            (priya, True, "Tuesday and Thursday afternoons", 2),
+        ]:
+            volunteer_services.volunteer_availability_update(
+                profile=volunteer.volunteer_profile,
+                available_for_new_family=available,
+                available_times=times,
+                max_families=most,
+                actor=coordinator,
+            )
+        held_on = today - days(days=20)
+        volunteer_services.supervision_record(
+            volunteer=alex,
+            held_on=held_on,
+            notes="Alex is enjoying volunteering and would like the sleep workshop. Feels supported.",
+            discussed=[
+                volunteer_services.DiscussedFamily(
+                    okafor, "Grace is brighter since joining the Tuesday group; nights with the twins are still hard."
+                ),
+                volunteer_services.DiscussedFamily(dasilva, "Ana misses her family abroad; Leo is feeding well."),
+            ],
+            actions=[
+                volunteer_services.AgreedAction(
+                    "Suggest Grace asks the health visitor about the sleep clinic", held_on + days(days=14), okafor
+                ),
+                volunteer_services.AgreedAction("Book a place on the sleep workshop", held_on + days(days=30)),
+            ],
+            actor=coordinator,
+        )
+        volunteer_services.supervision_record(
+            volunteer=priya,
+            held_on=today - days(days=65),
+            notes="Priya finished the preparation course and is ready to be matched with a family.",
+            actor=coordinator,
+        )
+        volunteer_services.group_meeting_record(
+            held_on=today - days(days=10),
+            facilitator=coordinator,
+            attendees=[alex, priya],
+            topics="Settling in with a new family; looking after yourself in winter",
+            notes="Shared ideas for rainy-day activities and local free groups. Next meeting: first-aid refresher.",
+            actor=coordinator,
+        )
+        for days_ago, families in [(35, [okafor, williams]), (7, [okafor, williams, hughes])]:
+            family_services.family_group_record(
+                held_on=today - days(days=days_ago),
+                venue="Buckland Community Centre",
+                helpers=[coordinator, alex],
+                families=families,
+                actor=coordinator,
+            )
+
+    def _seed_safeguarding(self, pmh: Scheme, users: dict[str, User], okafor: Any, williams: Any) -> None:
+        """One concern waiting for review; one reviewed, discussed with the family and decided, with a follow-up."""
+        today = timezone.localdate()
+        days = datetime.timedelta
+        dsl, alex, priya = users["dsl"], users["volunteer"], users["volunteer2"]
+        family_services.professional_add(
+            scheme=pmh,
+            agency_name="Portsmouth MASH (children's social care)",
+            agency_kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+            name="Duty social worker",
+            role="Social worker",
+            email="mash@portsmouth.gov.invalid",
+            phone="023 9200 0001",
+            actor=dsl,
+        )
+        site_root = "http://127.0.0.1:8000/"
+        williams.refresh_from_db()
+        reviewed = safeguarding_services.concern_raise(
+            family=williams,
+            children=list(williams.members.filter(kind=MemberKind.CHILD, first_name="Josh")),
+            category=ConcernCategory.NEGLECT,
+            account="Josh was in the same nappy all afternoon and the fridge was empty. Mark said money ran out early.",
+            observed_on=today - days(days=3),
+            observed_time=datetime.time(15, 0),
+            immediate_danger=False,
+            actor=priya,
+            site_root=site_root,
+        )
+        safeguarding_services.concern_review(
+            concern=reviewed,
+            notes="Spoke to Priya. No injuries seen; Mark is struggling since the bereavement.",
+            urgent=False,
+            occurred_on=today - days(days=2),
+            actor=dsl,
+        )
+        safeguarding_services.concern_record_discussion(
+            concern=reviewed,
+            occurred_on=today - days(days=1),
+            participants="Mark Williams, the safeguarding lead",
+            what_was_said="We shared our worry about Josh's care and asked how we could help.",
+            family_response="Mark was relieved to talk; he agreed to a referral to the early help team.",
+            actor=dsl,
+        )
+        safeguarding_services.concern_decide(
+            concern=reviewed,
+            decision=Decision.EARLY_HELP,
+            reason="Needs with no sign of significant harm; Mark agrees to support.",
+            occurred_on=today - days(days=1),
+            actor=dsl,
+        )
+        safeguarding_services.follow_up_add(
+            concern=reviewed,
+            action="Check the early help referral was received.",
+            due_on=today + days(days=5),
+            owner=dsl,
+            actor=dsl,
+        )
+        okafor.refresh_from_db()
+        safeguarding_services.concern_raise(
+            family=okafor,
+            children=list(okafor.members.filter(kind=MemberKind.CHILD)),
+            category=ConcernCategory.EMOTIONAL,
+            account="Grace said she sometimes shouts at the twins and then cries. She asked me not to tell anyone.",
+            observed_on=today,
+            observed_time=None,
+            immediate_danger=False,
+            actor=alex,
+            site_root=site_root,
         )

@@ -1,0 +1,412 @@
+"""Every write about safeguarding concerns (P12).
+
+Each step locks its concern, asks ``safeguarding.workflow.refusal`` whether it may happen now, writes one
+timeline row (django-auditlog logs it, with the free text masked) and moves the status on. Nothing here deletes.
+"""
+
+import datetime
+import hashlib
+import logging
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from consents import pdf
+from consents import services as consent_services
+from consents.models import Category, DisclosureBasis
+from families.models import Family, HouseholdMember, MemberKind, Professional
+from families.selectors import families_for_user, is_assigned
+from homestart import audit
+from homestart.exceptions import ActionNotAllowed, save_or_refuse
+from homestart.models import AuditEvent, Role, User
+from safeguarding import selectors, workflow
+from safeguarding.models import REFERRAL_DECISIONS, Concern, ConcernStep, Decision, FollowUp, StepKind
+from safeguarding.permissions import can_raise_concern, can_see_concerns_of
+from safeguarding.workflow import Action
+
+logger = logging.getLogger(__name__)
+
+RETAIN_FOR_YEARS = 25
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February: the birthday falls on 1 March in a year without one
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+def retention_date(children: Sequence[HouseholdMember], family: Family, observed_on: datetime.date) -> datetime.date:
+    """The day the youngest child concerned turns 25 (an unborn child counts from the due date).
+
+    With no child named, the family's youngest child counts; with no child recorded at all, the day of the concern.
+    """
+    candidates = list(children) or [member for member in family.members.all() if member.kind == MemberKind.CHILD]
+    births = [child.date_of_birth or child.expected_due_date for child in candidates]
+    births = [birth for birth in births if birth is not None]
+    return _add_years(max(births) if births else observed_on, RETAIN_FOR_YEARS)
+
+
+@transaction.atomic
+def concern_raise(
+    *,
+    family: Family,
+    children: Sequence[HouseholdMember],
+    category: str,
+    account: str,
+    observed_on: datetime.date,
+    observed_time: datetime.time | None,
+    immediate_danger: bool,
+    actor: User,
+    site_root: str,
+) -> Concern:
+    """Record a worry about a child and tell the scheme's safeguarding leads at once (the email names no one)."""
+    visible = families_for_user(actor).filter(pk=family.pk).exists()
+    if not (visible and can_raise_concern(actor, family, is_assigned=is_assigned(actor, family))):
+        raise ActionNotAllowed("Only a coordinator, or a volunteer supporting this family now, can raise a concern.")
+    children = list(children)
+    if any(child.family_id != family.pk or child.kind != MemberKind.CHILD for child in children):
+        raise ActionNotAllowed("Choose children from this family.")
+    if not account.strip():
+        raise ActionNotAllowed("Say what you saw or heard.")
+    if observed_on > timezone.localdate():
+        raise ActionNotAllowed("The date cannot be in the future.")
+    concern = save_or_refuse(
+        Concern(
+            scheme_id=family.scheme_id,
+            family=family,
+            category=category,
+            account=account.strip(),
+            observed_on=observed_on,
+            observed_time=observed_time,
+            immediate_danger=immediate_danger,
+            urgent=immediate_danger,
+            raised_by=actor,
+            retain_until=retention_date(children, family, observed_on),
+        )
+    )
+    concern.children.set(children)
+    link = urljoin(site_root, reverse("safeguarding:concern_detail", args=[concern.pk]))
+    transaction.on_commit(partial(concern_notify_leads, concern_pk=concern.pk, link=link))
+    return concern
+
+
+def lead_addresses(concern: Concern) -> list[str]:
+    """The scheme's safeguarding leads; with none on record, the family's coordinator, so someone is always told."""
+    leads = User.objects.filter(
+        scheme_id=concern.scheme_id, role=Role.COORDINATOR, is_safeguarding_lead=True, is_active=True
+    ).exclude(email="")
+    addresses = sorted(leads.values_list("email", flat=True))
+    coordinator = concern.family.lead_coordinator
+    if not addresses and coordinator is not None and coordinator.is_active and coordinator.email:
+        addresses = [coordinator.email]
+    return addresses
+
+
+def concern_notify_leads(*, concern_pk: int, link: str) -> int:
+    """Email the leads that a concern needs review. No names, no reference, no account: only a link to sign in to.
+
+    Runs after the concern is committed; a mail failure is logged and leaves the concern on the leads' dashboard.
+    """
+    concern = Concern.objects.select_related("family__lead_coordinator", "scheme").get(pk=concern_pk)
+    addresses = lead_addresses(concern)
+    if not addresses:
+        logger.error("Safeguarding concern %s raised but no safeguarding lead has an email address", concern.pk)
+        return 0
+    urgency = "URGENT: " if concern.urgent else ""
+    subject = f"{urgency}A safeguarding concern needs review"
+    lines = [
+        f"A safeguarding concern was raised at {concern.scheme.name} on "
+        f"{timezone.localtime(concern.raised_at):%-d %B %Y at %H:%M} and needs review by a safeguarding lead.",
+    ]
+    if concern.urgent:
+        lines.append("The person who raised it said a child may be in immediate danger.")
+    lines += [
+        "",
+        f"Sign in to read it: {link}",
+        "",
+        "This email deliberately contains no personal details. Do not forward it or reply with any.",
+    ]
+    try:
+        return send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=False)
+    except Exception:  # noqa: BLE001 - any mail failure: the concern is safe and listed on the dashboard
+        logger.exception("Could not email the safeguarding leads about concern %s", concern.pk)
+        return 0
+
+
+def concern_read(*, concern: Concern, reader: User) -> Concern:
+    """Record that someone read a concern in full (an audit ACCESS entry)."""
+    if not can_see_concerns_of(reader, concern.family):
+        raise ActionNotAllowed("Only a safeguarding lead or the family's coordinator can read this concern.")
+    audit.record_event(event=AuditEvent.CONCERN_READ, instance=concern, actor=reader)
+    return concern
+
+
+def family_safeguarding_read(*, family: Family, reader: User, is_assigned: bool) -> dict[str, Any]:
+    """The family page's safeguarding section: who may raise, the concerns the reader may read (recorded as read),
+    and receipts for concerns the reader raised but may not read."""
+    readable = can_see_concerns_of(reader, family)
+    concerns = list(selectors.family_concerns(reader, family)) if readable else []
+    concerns_listed(concerns=concerns, reader=reader)
+    return {
+        "can_raise": can_raise_concern(reader, family, is_assigned=is_assigned),
+        "can_read": readable,
+        "concerns": concerns,
+        "receipts": list(selectors.family_receipts(reader, family)),
+    }
+
+
+def concerns_listed(*, concerns: Sequence[Concern], reader: User) -> int:
+    """Record that a list showed someone these concerns (one statement for the whole list)."""
+    return audit.record_reads(instances=concerns, actor=reader, event=AuditEvent.CONCERN_READ)
+
+
+def _locked(concern: Concern, action: Action, actor: User) -> Concern:
+    locked = Concern.objects.select_for_update(of=("self",)).select_related("family").get(pk=concern.pk)
+    refusal = workflow.refusal(locked, action, actor)
+    if refusal:
+        raise ActionNotAllowed(refusal)
+    return locked
+
+
+def _check_date(occurred_on: datetime.date, concern: Concern) -> None:
+    if occurred_on > timezone.localdate():
+        raise ActionNotAllowed("The date cannot be in the future.")
+    if occurred_on < concern.observed_on:
+        raise ActionNotAllowed("The date cannot be before the concern itself.")
+
+
+def _step(concern: Concern, action: Action, actor: User, **fields: Any) -> ConcernStep:
+    _check_date(fields["occurred_on"], concern)
+    step = save_or_refuse(ConcernStep(concern=concern, recorded_by=actor, **fields))
+    status = workflow.next_status(concern, action)
+    if status != concern.status:
+        concern.status = status
+        if action == Action.REVIEW:
+            concern.reviewed_at = timezone.now()
+        if action == Action.CLOSE:
+            concern.closed_at = timezone.now()
+        concern.save(update_fields=["status", "reviewed_at", "closed_at"])
+    return step
+
+
+@transaction.atomic
+def concern_review(
+    *, concern: Concern, notes: str, urgent: bool, occurred_on: datetime.date, actor: User
+) -> ConcernStep:
+    """The first look by a safeguarding lead or the family's coordinator; they may mark the concern urgent."""
+    concern = _locked(concern, Action.REVIEW, actor)
+    if urgent and not concern.urgent:
+        concern.urgent = True
+        concern.save(update_fields=["urgent"])
+    return _step(concern, Action.REVIEW, actor, kind=StepKind.REVIEW, occurred_on=occurred_on, details=notes.strip())
+
+
+@transaction.atomic
+def concern_record_discussion(
+    *,
+    concern: Concern,
+    occurred_on: datetime.date,
+    participants: str,
+    what_was_said: str,
+    family_response: str,
+    actor: User,
+) -> ConcernStep:
+    """The conversation with the family about the concern: when, who took part, what was said, how they responded."""
+    concern = _locked(concern, Action.DISCUSS, actor)
+    if not (participants.strip() and what_was_said.strip() and family_response.strip()):
+        raise ActionNotAllowed("Record who took part, what was said and how the family responded.")
+    return _step(
+        concern,
+        Action.DISCUSS,
+        actor,
+        kind=StepKind.DISCUSSION,
+        occurred_on=occurred_on,
+        participants=participants.strip(),
+        details=what_was_said.strip(),
+        family_response=family_response.strip(),
+    )
+
+
+@transaction.atomic
+def concern_record_no_discussion(
+    *, concern: Concern, occurred_on: datetime.date, reason: str, actor: User
+) -> ConcernStep:
+    """A safeguarding lead's decision that discussing the concern with the family first would put the child at
+    greater risk, with the reason."""
+    concern = _locked(concern, Action.NO_DISCUSSION, actor)
+    if not reason.strip():
+        raise ActionNotAllowed("Give the reason discussing it with the family would put the child at greater risk.")
+    return _step(
+        concern,
+        Action.NO_DISCUSSION,
+        actor,
+        kind=StepKind.NO_DISCUSSION,
+        occurred_on=occurred_on,
+        details=reason.strip(),
+    )
+
+
+@transaction.atomic
+def concern_decide(
+    *, concern: Concern, decision: str, reason: str, occurred_on: datetime.date, actor: User
+) -> ConcernStep:
+    """What the scheme will do about the concern: no further action, monitor, early help, or a referral."""
+    concern = _locked(concern, Action.DECIDE, actor)
+    if decision not in Decision.values:
+        raise ActionNotAllowed("Choose a decision from the list.")
+    if not reason.strip():
+        raise ActionNotAllowed("Give the reasons for the decision.")
+    return _step(
+        concern,
+        Action.DECIDE,
+        actor,
+        kind=StepKind.DECISION,
+        occurred_on=occurred_on,
+        decision=decision,
+        details=reason.strip(),
+    )
+
+
+@transaction.atomic
+def concern_refer(
+    *,
+    concern: Concern,
+    recipient: Professional,
+    reference_number: str,
+    what_was_shared: str,
+    categories: Sequence[str],
+    method: str,
+    referred_on: datetime.date,
+    actor: User,
+) -> ConcernStep:
+    """The referral to children's social care or the police, recorded in the disclosure register with the basis
+    "safeguarding" (P1, P12). Allowed only after the family was spoken to or a lead recorded why not, except for
+    an urgent concern, which may be referred at once."""
+    concern = _locked(concern, Action.REFER, actor)
+    _check_date(referred_on, concern)
+    categories = list(dict.fromkeys([Category.CONCERN, *categories]))
+    disclosure = consent_services.disclosure_record(
+        family=concern.family,
+        recipient=recipient,
+        categories=categories,
+        summary=what_was_shared,
+        method=method,
+        disclosed_on=referred_on,
+        basis=DisclosureBasis.SAFEGUARDING,
+        concern=concern,
+        reference_number=reference_number,
+        actor=actor,
+    )
+    return _step(
+        concern,
+        Action.REFER,
+        actor,
+        kind=StepKind.REFERRAL,
+        occurred_on=referred_on,
+        details=what_was_shared.strip(),
+        disclosure=disclosure,
+    )
+
+
+@transaction.atomic
+def follow_up_add(*, concern: Concern, action: str, due_on: datetime.date, owner: User, actor: User) -> FollowUp:
+    """An action agreed on the concern, with who does it and when it is due."""
+    concern = _locked(concern, Action.FOLLOW_UP, actor)
+    if not can_see_concerns_of(owner, concern.family):
+        raise ActionNotAllowed("The person doing it must be a safeguarding lead or the family's coordinator.")
+    if due_on < timezone.localdate():
+        raise ActionNotAllowed("The due date cannot be in the past.")
+    follow_up = save_or_refuse(
+        FollowUp(concern=concern, action=action.strip(), due_on=due_on, owner=owner, created_by=actor)
+    )
+    _step(
+        concern,
+        Action.FOLLOW_UP,
+        actor,
+        kind=StepKind.FOLLOW_UP,
+        occurred_on=timezone.localdate(),
+        follow_up=follow_up,
+    )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_complete(*, follow_up: FollowUp, done_on: datetime.date, notes: str, actor: User) -> FollowUp:
+    """Mark a follow-up action done, with what came of it."""
+    concern = _locked(follow_up.concern, Action.FOLLOW_UP, actor)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_on is not None:
+        raise ActionNotAllowed("This action is already marked as done.")
+    _step(
+        concern,
+        Action.FOLLOW_UP,
+        actor,
+        kind=StepKind.FOLLOW_UP_DONE,
+        occurred_on=done_on,
+        details=notes.strip(),
+        follow_up=follow_up,
+    )
+    follow_up.done_on = done_on
+    follow_up.save(update_fields=["done_on"])
+    return follow_up
+
+
+@transaction.atomic
+def concern_close(*, concern: Concern, outcome: str, occurred_on: datetime.date, actor: User) -> ConcernStep:
+    """Close the concern with its outcome, once nothing on the timeline is outstanding. It is kept, never deleted."""
+    concern = _locked(concern, Action.CLOSE, actor)
+    if not outcome.strip():
+        raise ActionNotAllowed("Say what the outcome was.")
+    return _step(concern, Action.CLOSE, actor, kind=StepKind.CLOSURE, occurred_on=occurred_on, details=outcome.strip())
+
+
+def chronology_read(*, family: Family, reader: User) -> list[Any]:
+    """The family's chronology for the screen; each concern on it is recorded as read."""
+    if not can_see_concerns_of(reader, family):
+        raise ActionNotAllowed("Only a safeguarding lead or the family's coordinator can read the chronology.")
+    entries = selectors.chronology(reader, family)
+    concerns = {entry.concern.pk: entry.concern for entry in entries if entry.concern is not None}
+    concerns_listed(concerns=list(concerns.values()), reader=reader)
+    return entries
+
+
+def chronology_print(*, family: Family, actor: User) -> bytes:
+    """The chronology as a PDF for a case conference; the print is recorded with the document's SHA-256."""
+    entries = chronology_read(family=family, reader=actor)
+    now = timezone.now()
+    document = pdf.render_letter(
+        "chronology",
+        {
+            "family": family,
+            "scheme": family.scheme,
+            "entries": entries,
+            "children": [member for member in family.members.all() if member.kind == MemberKind.CHILD],
+            "printed_on": timezone.localdate(),
+            "printed_at": timezone.localtime(now),
+            "printed_by": actor,
+        },
+    )
+    audit.record_event(
+        event=AuditEvent.CHRONOLOGY_PRINTED,
+        instance=family,
+        actor=actor,
+        extra={"sha256": hashlib.sha256(document).hexdigest(), "entries": len(entries)},
+    )
+    return document
+
+
+def referral_decision_recipients_hint(decision: str) -> str:
+    """Who a referral decision points to, for the referral page."""
+    if decision == Decision.POLICE:
+        return "the police"
+    if decision in REFERRAL_DECISIONS:
+        return "children's social care (MASH)"
+    return "children's social care (MASH) or the police"
