@@ -248,3 +248,54 @@ class FamilySearchForm(Form):
         required=False,
         help_text="Reference number, family name, a person's name or postcode.",
     )
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
+
+
+class FamilyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"The {obj.family_name} family ({obj.reference})"
+
+
+class FamilyGroupForm(Form):
+    """A family group session: attendance only, with no field for notes about what families said (P10)."""
+
+    held_on = forms.DateField(label="Date of the session", widget=DateInput())
+    venue = forms.CharField(label="Venue", max_length=200, help_text="For example: St Mary's Church Hall, Fratton.")
+    staff = PersonChoiceField(label="Staff present", queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    volunteers = PersonChoiceField(
+        label="Volunteers present", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    families = FamilyChoiceField(
+        label="Families who came",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Attendance only: nothing is recorded about what families say at groups.",
+    )
+
+    def __init__(self, *args: Any, staff: Any, volunteers: Any, families: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.fields["volunteers"].queryset = volunteers
+        self.fields["families"].queryset = families
+        self.fields["held_on"].initial = timezone.localdate()
+
+    def clean_held_on(self) -> Any:
+        held_on = self.cleaned_data["held_on"]
+        if held_on > timezone.localdate():
+            raise forms.ValidationError("The date of the session must be today or in the past")
+        return held_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "staff" in data and "volunteers" in data and not data["staff"] and not data["volunteers"]:
+            self.add_error("staff", "Choose the staff or volunteers who were there")
+        return data
+
+    @property
+    def helpers(self) -> list[Any]:
+        return [*self.cleaned_data["staff"], *self.cleaned_data["volunteers"]]

@@ -269,3 +269,50 @@ class CaseNoteUserObjectPermission(UserObjectPermissionBase):
     """Who may read a private note. Direct foreign key: see docs/adr/0002."""
 
     content_object = models.ForeignKey(CaseNote, on_delete=models.CASCADE)
+
+
+class FamilyGroupSession(models.Model):
+    """A family group session (a stay-and-play). Attendance only (P10): families set their own boundaries there,
+    so by design nothing is recorded about what anyone said."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="family_group_sessions")
+    held_on = models.DateField("date of the session")
+    venue = models.CharField(max_length=200, help_text="For example: St Mary's Church Hall, Fratton.")
+    helpers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="FamilyGroupHelper", related_name="+")
+    families = models.ManyToManyField(Family, through="FamilyGroupAttendance", related_name="family_group_sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["scheme", "held_on"], name="family_group_scheme_date_idx")]
+
+    def __str__(self) -> str:
+        return f"Family group session #{self.pk}"
+
+
+class FamilyGroupHelper(models.Model):
+    """A member of staff or a volunteer who was at a family group session."""
+
+    session = models.ForeignKey(FamilyGroupSession, on_delete=models.CASCADE, related_name="helper_rows")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="family_group_helper_once")]
+
+    def __str__(self) -> str:
+        return f"User {self.person_id} at family group session #{self.session_id}"
+
+
+class FamilyGroupAttendance(models.Model):
+    """A family that came to a family group session."""
+
+    session = models.ForeignKey(FamilyGroupSession, on_delete=models.CASCADE, related_name="attendances")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="group_attendances")
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [models.UniqueConstraint(fields=["session", "family"], name="family_group_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"Family {self.family_id} at family group session #{self.session_id}"

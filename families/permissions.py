@@ -19,3 +19,8 @@ def can_log_visit(user: Any, family: Family, *, is_assigned: bool) -> bool:
 def is_family_coordinator(user: Any, family: Family) -> bool:
     """The family's lead coordinator reads every private note about the family."""
     return can_coordinate(user) and family.lead_coordinator_id == user.pk
+
+
+def can_run_family_groups(user: Any, scheme_id: int) -> bool:
+    """A coordinator of the scheme records family group sessions and reads their attendance (P10)."""
+    return can_coordinate(user) and user.scheme_id == scheme_id

@@ -1,13 +1,27 @@
 """Reads that depend on who is asking. Anything a user may not see behaves as if it did not exist."""
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models.functions import Replace, TruncMonth
 from django.http import Http404
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from families.models import Assignment, CaseNote, Family, FamilyStatus, Professional, Referral, ReferralOutcome, Visit
+from families.models import (
+    Assignment,
+    CaseNote,
+    Family,
+    FamilyGroupAttendance,
+    FamilyGroupSession,
+    FamilyStatus,
+    Professional,
+    Referral,
+    ReferralOutcome,
+    Visit,
+)
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_volunteer
 
@@ -178,3 +192,106 @@ def volunteer_families(user: Any) -> QuerySet[Family]:
 
 def professionals_in_scheme(user: Any) -> QuerySet[Professional]:
     return Professional.objects.filter(agency__scheme_id=user.scheme_id).select_related("agency").order_by("name")
+
+
+# --- Family groups (P10) -----------------------------------------------------------------------------------------
+
+
+def family_group_sessions(user: Any) -> QuerySet[FamilyGroupSession]:
+    """The scheme's family group sessions, newest first, for its coordinators only, with how many came."""
+    if not can_coordinate(user):
+        return FamilyGroupSession.objects.none()
+    return (
+        FamilyGroupSession.objects.filter(scheme_id=user.scheme_id)
+        .annotate(family_count=Count("attendances", distinct=True), helper_count=Count("helper_rows", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def get_family_group_for_user_or_404(user: Any, pk: Any) -> FamilyGroupSession:
+    if not can_coordinate(user):
+        raise Http404("No such session")
+    try:
+        return (
+            FamilyGroupSession.objects.filter(scheme_id=user.scheme_id)
+            .prefetch_related(
+                Prefetch("helpers", queryset=User.objects.order_by("first_name", "last_name")),
+                Prefetch("families", queryset=Family.objects.order_by("family_name", "reference")),
+            )
+            .get(pk=pk)
+        )
+    except (FamilyGroupSession.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session") from None
+
+
+def families_for_groups(user: Any) -> QuerySet[Family]:
+    """Families of the coordinator's scheme who may come to its groups: any but those whose referral was declined."""
+    if not can_coordinate(user):
+        return Family.objects.none()
+    return (
+        Family.objects.filter(scheme_id=user.scheme_id)
+        .exclude(status=FamilyStatus.NOT_ACCEPTED)
+        .order_by("family_name", "reference")
+    )
+
+
+def people_in_scheme(user: Any, role: str) -> QuerySet[User]:
+    """Active people of the coordinator's scheme in one role (staff or volunteers present at a group)."""
+    if not can_coordinate(user):
+        return User.objects.none()
+    return User.objects.filter(scheme_id=user.scheme_id, role=role, is_active=True).order_by("first_name", "last_name")
+
+
+@dataclass(frozen=True)
+class MonthOfGroups:
+    month: datetime.date  # the first of the month
+    sessions: int
+    attendances: int
+    families: int
+
+
+def family_group_figures(user: Any, *, months: int = 12) -> list[MonthOfGroups]:
+    """Family group attendance for the coordinator's scheme, one row per month for the last ``months`` months
+    (this one included, newest first, empty months shown): sessions held, family attendances and distinct
+    families. Two queries, whatever the number of sessions."""
+    if not can_coordinate(user):
+        return []
+    today = timezone.localdate()
+    firsts = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        firsts.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    since = firsts[-1]
+    sessions = (
+        FamilyGroupSession.objects.filter(scheme_id=user.scheme_id, held_on__gte=since, held_on__lte=today)
+        .annotate(month=TruncMonth("held_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    attendance = (
+        FamilyGroupAttendance.objects.filter(
+            session__scheme_id=user.scheme_id, session__held_on__gte=since, session__held_on__lte=today
+        )
+        .annotate(month=TruncMonth("session__held_on"))
+        .values("month")
+        .annotate(n=Count("pk"), families=Count("family", distinct=True))
+        .order_by()
+    )
+    sessions_by_month = {_month(row["month"]): row["n"] for row in sessions}
+    attendance_by_month = {_month(row["month"]): (row["n"], row["families"]) for row in attendance}
+    return [
+        MonthOfGroups(
+            month=first,
+            sessions=sessions_by_month.get(first, 0),
+            attendances=attendance_by_month.get(first, (0, 0))[0],
+            families=attendance_by_month.get(first, (0, 0))[1],
+        )
+        for first in firsts
+    ]
+
+
+def _month(value: Any) -> datetime.date:
+    """TruncMonth answers a date or a datetime depending on the database: the first of the month as a date."""
+    return value.date() if isinstance(value, datetime.datetime) else value

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from families import views
+from families import groups, views
 
 app_name = "families"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/end-support/", views.end_support, name="end_support"),
     path("<int:pk>/coordinator/", views.coordinator_change, name="coordinator_change"),
     path("<int:pk>/visits/new/", views.visit_new, name="visit_new"),
+    *groups.urlpatterns,
 ]

@@ -1,14 +1,61 @@
-"""Writes about volunteers' records."""
+"""Every write about volunteers: their records, one-to-one supervision (P9) and volunteer group meetings (P8).
+
+Each service checks the rule it enforces, runs in one transaction, and leaves its audit trail: record changes
+through django-auditlog's signals, reads of supervision records and permission changes alongside.
+"""
 
 import datetime
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
 
+from families.models import Assignment, Family
+from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import Role
+from homestart.models import AuditEvent, Role, Scheme, User
 from homestart.permissions import can_coordinate
-from volunteers.models import VolunteerProfile
+from volunteers.guard import family_identifiers_in, refusal_message
+from volunteers.models import (
+    MOST_FAMILIES_AT_ONCE,
+    GroupMeeting,
+    GroupMeetingAttendee,
+    SupervisionAction,
+    SupervisionFamily,
+    SupervisionSession,
+    VolunteerProfile,
+)
+from volunteers.permissions import (
+    can_attend_group_meeting,
+    can_complete_supervision_action,
+    can_facilitate_group_meeting,
+    can_hold_supervision,
+    can_manage_group_meetings,
+    can_manage_volunteers,
+)
+from volunteers.selectors import (
+    VIEW_PART,
+    VIEW_SESSION,
+    open_actions_for_volunteer,
+    supervision_parts_for_family,
+    supervision_parts_for_user,
+)
+
+
+def _require_volunteer_manager(actor: Any, profile: VolunteerProfile) -> None:
+    if not can_manage_volunteers(actor, profile.user):
+        raise ActionNotAllowed("Only a coordinator of this scheme can update a volunteer's record.")
+
+
+def _not_in_future(day: datetime.date, what: str) -> None:
+    if day > timezone.localdate():
+        raise ActionNotAllowed(f"The date of the {what} cannot be in the future.")
+
+
+# --- Volunteer records -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -31,8 +78,7 @@ def volunteer_profile_update(
     actor: Any,
 ) -> VolunteerProfile:
     """A coordinator of the volunteer's scheme records their DBS check and preparation course."""
-    if not can_coordinate(actor) or actor.scheme_id != profile.user.scheme_id:
-        raise ActionNotAllowed("Only a coordinator of this scheme can update a volunteer's record.")
+    _require_volunteer_manager(actor, profile)
     if dbs_issued_on and dbs_renewal_due and dbs_renewal_due <= dbs_issued_on:
         raise ActionNotAllowed("The DBS renewal date must be after the issue date.")
     profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
@@ -41,3 +87,314 @@ def volunteer_profile_update(
     profile.dbs_renewal_due = dbs_renewal_due
     profile.preparation_course_completed_on = preparation_course_completed_on
     return save_or_refuse(profile)
+
+
+@transaction.atomic
+def volunteer_availability_update(
+    *,
+    profile: VolunteerProfile,
+    available_for_new_family: bool,
+    available_times: str,
+    max_families: int,
+    actor: Any,
+) -> VolunteerProfile:
+    """A coordinator of the volunteer's scheme records whether they can take a new family, when they are free and
+    the most families they will support at once."""
+    _require_volunteer_manager(actor, profile)
+    if not 1 <= max_families <= MOST_FAMILIES_AT_ONCE:
+        raise ActionNotAllowed(f"A volunteer can support between 1 and {MOST_FAMILIES_AT_ONCE} families at once.")
+    profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.available_for_new_family = available_for_new_family
+    profile.available_times = available_times.strip()
+    profile.max_families = max_families
+    return save_or_refuse(profile)
+
+
+# --- One-to-one supervision (P9) ------------------------------------------------------------------------------
+
+
+class DiscussedFamily(NamedTuple):
+    """A family talked about in a supervision session, and what was said about them."""
+
+    family: Family
+    notes: str = ""
+
+
+class AgreedAction(NamedTuple):
+    """Something the volunteer and coordinator agreed, due by a date, optionally about one family discussed."""
+
+    text: str
+    due_on: datetime.date
+    family: Family | None = None
+
+
+@transaction.atomic
+def supervision_interval_set(*, scheme: Scheme, weeks: int, actor: Any) -> Scheme:
+    """A coordinator of the scheme sets how often its volunteers need one-to-one supervision (1 to 52 weeks)."""
+    if not can_coordinate(actor) or actor.scheme_id != scheme.pk:
+        raise ActionNotAllowed("Only a coordinator of this scheme can change how often supervision is due.")
+    if not 1 <= weeks <= 52:
+        raise ActionNotAllowed("Supervision must be due every 1 to 52 weeks.")
+    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme.supervision_interval_days = weeks * 7
+    return save_or_refuse(scheme)
+
+
+def _check_families_discussed(volunteer: User, held_on: datetime.date, families: Sequence[Family]) -> None:
+    """Only families the volunteer is or was assigned to by the day of the session may be discussed (P9)."""
+    if len({family.pk for family in families}) != len(families):
+        raise ActionNotAllowed("Each family can be discussed only once in a session: put all the notes together.")
+    assigned = set(
+        Assignment.objects.filter(
+            volunteer=volunteer, family__in=[family.pk for family in families], started_on__lte=held_on
+        ).values_list("family_id", flat=True)
+    )
+    for family in families:
+        if family.pk not in assigned or family.scheme_id != volunteer.scheme_id:
+            raise ActionNotAllowed(
+                f"{volunteer} was not assigned to the {family.family_name} family by {held_on:%-d %B %Y}. "
+                "A volunteer's supervision can discuss only the families they are or were assigned to."
+            )
+
+
+def _check_actions(actions: Sequence[AgreedAction], held_on: datetime.date, families: Sequence[Family]) -> None:
+    discussed = {family.pk for family in families}
+    for number, action in enumerate(actions, start=1):
+        if not action.text.strip():
+            raise ActionNotAllowed(f"Enter what action {number} is.")
+        if action.due_on < held_on:
+            raise ActionNotAllowed(f"Action {number} cannot be due before the session was held.")
+        if action.family is not None and action.family.pk not in discussed:
+            raise ActionNotAllowed(
+                f"Action {number} is about the {action.family.family_name} family, who was not discussed in this "
+                "session. Tick the family as discussed, or make the action not about one family."
+            )
+
+
+@transaction.atomic
+def supervision_record(
+    *,
+    volunteer: User,
+    held_on: datetime.date,
+    notes: str = "",
+    discussed: Sequence[DiscussedFamily] = (),
+    actions: Sequence[AgreedAction] = (),
+    actor: User,
+) -> SupervisionSession:
+    """Record a one-to-one supervision session the actor held with a volunteer of their scheme (P9).
+
+    The record is readable by the volunteer and the actor (its coordinator); the part about each family discussed
+    also by that family's lead coordinator. Nobody else, administrators included.
+    """
+    if not can_hold_supervision(actor, volunteer):
+        raise ActionNotAllowed("Only a coordinator of the volunteer's scheme can record their supervision.")
+    _not_in_future(held_on, "session")
+    families = [Family.objects.select_related("lead_coordinator").get(pk=item.family.pk) for item in discussed]
+    _check_families_discussed(volunteer, held_on, families)
+    _check_actions(actions, held_on, families)
+    session = save_or_refuse(
+        SupervisionSession(
+            scheme_id=volunteer.scheme_id, volunteer=volunteer, coordinator=actor, held_on=held_on, notes=notes.strip()
+        )
+    )
+    for person in (volunteer, actor):
+        assign_perm(VIEW_SESSION, person, session)
+    for family, item in zip(families, discussed, strict=True):
+        part = save_or_refuse(SupervisionFamily(session=session, family=family, notes=item.notes.strip()))
+        for person in {volunteer, actor, family.lead_coordinator} - {None}:
+            assign_perm(VIEW_PART, person, part)
+    families_by_pk = {family.pk: family for family in families}
+    for action in actions:
+        family = families_by_pk[action.family.pk] if action.family is not None else None
+        save_or_refuse(
+            SupervisionAction(session=session, text=action.text.strip(), due_on=action.due_on, family=family)
+        )
+    return session
+
+
+def supervision_parts_follow_coordinator(*, family: Family, previous: User | None, coordinator: User) -> None:
+    """When a family's lead coordinator changes, the parts of supervision records about it change reader with it.
+
+    Called by ``families.services.family_change_coordinator`` inside its transaction. The previous coordinator
+    keeps the parts of sessions they held themselves.
+    """
+    parts = SupervisionFamily.objects.filter(family=family)
+    if previous is not None:
+        remove_perm(VIEW_PART, previous, parts.exclude(session__coordinator=previous))
+    assign_perm(VIEW_PART, coordinator, parts)
+
+
+@transaction.atomic
+def supervision_action_complete(*, action: SupervisionAction, actor: User) -> SupervisionAction:
+    """The volunteer or the coordinator of the session marks an agreed action done, today."""
+    action = SupervisionAction.objects.select_for_update().select_related("session").get(pk=action.pk)
+    if not can_complete_supervision_action(actor, action.session):
+        raise ActionNotAllowed("Only the volunteer and the coordinator of the session can mark its actions done.")
+    if action.done_on is not None:
+        raise ActionNotAllowed(f"This action was already marked done on {action.done_on:%-d %B %Y}.")
+    action.done_on = timezone.localdate()
+    return save_or_refuse(action)
+
+
+@dataclass(frozen=True)
+class SupervisionRecord:
+    session: SupervisionSession
+    parts: list[SupervisionFamily]
+    actions: list[SupervisionAction]
+
+
+def _record_reads(instances: Iterable[Any], reader: User) -> None:
+    audit.record_reads(instances=instances, actor=reader, event=AuditEvent.SUPERVISION_READ)
+
+
+# The read services only append audit entries: inside a page's transaction they need no savepoint of their own
+# (which would cost two more queries on every family page).
+
+
+@transaction.atomic(savepoint=False)
+def supervision_session_read(*, session: SupervisionSession, reader: User) -> SupervisionRecord:
+    """A whole supervision record (loaded through the selector, so the reader took part), its reads audited: one
+    entry for the session (its general notes and actions) and one for each family's part."""
+    parts = list(
+        supervision_parts_for_user(reader)
+        .filter(session=session)
+        .select_related("family")
+        .order_by("family__family_name")
+    )
+    actions = list(session.actions.select_related("family").order_by("due_on", "pk"))
+    _record_reads([session], reader)
+    _record_reads(parts, reader)
+    return SupervisionRecord(session=session, parts=parts, actions=actions)
+
+
+@transaction.atomic(savepoint=False)
+def supervision_parts_read(*, family: Family, reader: User, limit: int = 20) -> list[SupervisionFamily]:
+    """What was said about a family in supervision that the reader may see (with the actions agreed about it),
+    newest first, one audit entry per part read."""
+    parts = list(supervision_parts_for_family(reader, family)[:limit])
+    _record_reads(parts, reader)
+    return parts
+
+
+@transaction.atomic(savepoint=False)
+def open_actions_read(*, reader: User) -> list[SupervisionAction]:
+    """A volunteer's open supervision actions, soonest due first, one audit entry per action read."""
+    actions = list(open_actions_for_volunteer(reader))
+    _record_reads(actions, reader)
+    return actions
+
+
+# --- Volunteer group meetings (P8) ------------------------------------------------------------------------------
+
+
+class FamilyIdentifiersFound(ActionNotAllowed):
+    """Group-meeting text names a family (P8). ``by_field`` holds the message for each field that does."""
+
+    def __init__(self, by_field: dict[str, str]) -> None:
+        super().__init__(" ".join(by_field.values()))
+        self.by_field = by_field
+
+
+def _refuse_family_identifiers(scheme_id: int, **texts: str) -> None:
+    """Refuse text that identifies one of the scheme's families: a name, a postcode or a reference number (P8)."""
+    found = {}
+    for field, text in texts.items():
+        findings = family_identifiers_in(text, scheme_id=scheme_id)
+        if findings:
+            found[field] = refusal_message(findings)
+    if found:
+        raise FamilyIdentifiersFound(found)
+
+
+def _check_meeting(
+    scheme_id: int,
+    *,
+    held_on: datetime.date,
+    facilitator: User,
+    attendees: Sequence[User],
+    topics: str,
+    notes: str,
+    actor: User,
+) -> None:
+    if not can_manage_group_meetings(actor, scheme_id):
+        raise ActionNotAllowed("Only a coordinator of this scheme can record a volunteer group meeting.")
+    _not_in_future(held_on, "meeting")
+    if not can_facilitate_group_meeting(facilitator, scheme_id):
+        raise ActionNotAllowed("The facilitator must be an active coordinator of this scheme.")
+    if not attendees:
+        raise ActionNotAllowed("Choose the volunteers who came.")
+    if any(not can_attend_group_meeting(person, scheme_id) for person in attendees):
+        raise ActionNotAllowed("Every attendee must be an active volunteer of this scheme.")
+    if not topics.strip():
+        raise ActionNotAllowed("Enter the topics of the meeting.")
+    _refuse_family_identifiers(scheme_id, topics=topics, notes=notes)
+
+
+@transaction.atomic
+def group_meeting_record(
+    *,
+    held_on: datetime.date,
+    facilitator: User,
+    attendees: Sequence[User],
+    topics: str,
+    notes: str = "",
+    actor: User,
+) -> GroupMeeting:
+    """Record a volunteer group meeting of the actor's scheme. Topics or notes that name a family, give a family's
+    postcode or reference number are refused, and nothing is saved (P8): families belong in supervision."""
+    scheme_id = actor.scheme_id
+    _check_meeting(
+        scheme_id,
+        held_on=held_on,
+        facilitator=facilitator,
+        attendees=attendees,
+        topics=topics,
+        notes=notes,
+        actor=actor,
+    )
+    meeting = save_or_refuse(
+        GroupMeeting(
+            scheme_id=scheme_id, held_on=held_on, facilitator=facilitator, topics=topics.strip(), notes=notes.strip()
+        )
+    )
+    for person in {person.pk: person for person in attendees}.values():
+        save_or_refuse(GroupMeetingAttendee(meeting=meeting, volunteer=person))
+    return meeting
+
+
+@transaction.atomic
+def group_meeting_update(
+    *,
+    meeting: GroupMeeting,
+    held_on: datetime.date,
+    facilitator: User,
+    attendees: Sequence[User],
+    topics: str,
+    notes: str = "",
+    actor: User,
+) -> GroupMeeting:
+    """Correct a volunteer group meeting, under the same rules as recording one (P8)."""
+    meeting = GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_meeting(
+        meeting.scheme_id,
+        held_on=held_on,
+        facilitator=facilitator,
+        attendees=attendees,
+        topics=topics,
+        notes=notes,
+        actor=actor,
+    )
+    meeting.held_on = held_on
+    meeting.facilitator = facilitator
+    meeting.topics = topics.strip()
+    meeting.notes = notes.strip()
+    save_or_refuse(meeting)
+    wanted = {person.pk: person for person in attendees}
+    for row in meeting.attendances.all():
+        if row.volunteer_id not in wanted:
+            row.delete()  # one by one, so each removal is in the audit log
+        else:
+            del wanted[row.volunteer_id]
+    for person in wanted.values():
+        save_or_refuse(GroupMeetingAttendee(meeting=meeting, volunteer=person))
+    return meeting

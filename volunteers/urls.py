@@ -1,11 +1,5 @@
-from django.urls import path
-
-from volunteers import views
+from volunteers import meeting_views, supervision_views, views
 
 app_name = "volunteers"
 
-urlpatterns = [
-    path("", views.volunteer_list, name="list"),
-    path("my-families/", views.my_families, name="home"),
-    path("<int:pk>/record/", views.profile_edit, name="profile_edit"),
-]
+urlpatterns = views.urlpatterns + supervision_views.urlpatterns + meeting_views.urlpatterns

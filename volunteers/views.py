@@ -1,23 +1,37 @@
-"""The volunteer's home page, and the coordinator's list of volunteers."""
+"""The volunteer's home page, and the coordinator's list of volunteers and their records."""
 
 import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from families import selectors as family_selectors
-from homestart.decorators import coordinator_required, volunteer_required
+from homestart.decorators import coordinator_required, loads, volunteer_required
 from homestart.exceptions import ActionNotAllowed
 from volunteers import selectors, services
-from volunteers.forms import VolunteerProfileForm
+from volunteers.forms import AvailabilityForm, VolunteerProfileForm
+from volunteers.models import VolunteerProfile
 
 VISIT_GAP_DAYS = 14
+GET = require_http_methods(["GET"])
+GET_POST = require_http_methods(["GET", "POST"])
+
+load_profile = loads(selectors.get_profile_for_user_or_404)
 
 
-@require_http_methods(["GET"])
+def interval_label(days: int) -> str:
+    """How often supervision is due, in the words a coordinator uses: "8 weeks", or days when not whole weeks."""
+    weeks, rest = divmod(days, 7)
+    if rest:
+        return f"{days} days"
+    return f"{weeks} week{'s' if weeks != 1 else ''}"
+
+
+@GET
 @volunteer_required
 def my_families(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -35,17 +49,42 @@ def my_families(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@GET
 @coordinator_required
 def volunteer_list(request: HttpRequest) -> HttpResponse:
-    volunteers = family_selectors.volunteers_in_scheme(request.user)
-    return render(request, "volunteers/volunteer_list.html", {"volunteers": volunteers, "today": timezone.localdate()})
+    available_only = request.GET.get("available") == "yes"
+    volunteers = selectors.volunteer_records(request.user, available_only=available_only)
+    return render(
+        request,
+        "volunteers/volunteer_list.html",
+        {"volunteers": volunteers, "available_only": available_only, "today": timezone.localdate()},
+    )
 
 
-@require_http_methods(["GET", "POST"])
+@GET
 @coordinator_required
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = selectors.get_profile_for_user_or_404(request.user, pk)
+@load_profile
+def volunteer_detail(request: HttpRequest, profile: VolunteerProfile) -> HttpResponse:
+    volunteer = profile.user
+    record = selectors.volunteer_records(request.user).filter(pk=volunteer.pk).first()
+    return render(
+        request,
+        "volunteers/volunteer_detail.html",
+        {
+            "profile": profile,
+            "volunteer": volunteer,
+            "record": record,
+            "supervision_dates": selectors.supervision_dates(volunteer)[:20],
+            "interval": interval_label(request.user.scheme.supervision_interval_days),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@GET_POST
+@coordinator_required
+@load_profile
+def profile_edit(request: HttpRequest, profile: VolunteerProfile) -> HttpResponse:
     form = VolunteerProfileForm(
         request.POST or None,
         initial={
@@ -64,3 +103,36 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{profile.user}'s record is updated.")
             return redirect("volunteers:list")
     return render(request, "volunteers/profile_edit.html", {"profile": profile, "form": form})
+
+
+@GET_POST
+@coordinator_required
+@load_profile
+def availability_edit(request: HttpRequest, profile: VolunteerProfile) -> HttpResponse:
+    form = AvailabilityForm(
+        request.POST or None,
+        initial={
+            "available_for_new_family": "yes" if profile.available_for_new_family else "no",
+            "available_times": profile.available_times,
+            "max_families": profile.max_families,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.volunteer_availability_update(profile=profile, actor=request.user, **form.cleaned_data)
+        except ActionNotAllowed as exc:
+            form.add_service_error(exc.message)
+        else:
+            available = "is available" if profile.available_for_new_family else "is not available"
+            messages.success(request, f"Availability saved: {profile.user} {available} for a new family.")
+            return redirect("volunteers:detail", pk=profile.pk)
+    return render(request, "volunteers/availability_edit.html", {"profile": profile, "form": form})
+
+
+urlpatterns = [
+    path("", volunteer_list, name="list"),
+    path("my-families/", my_families, name="home"),
+    path("<int:pk>/", volunteer_detail, name="detail"),
+    path("<int:pk>/record/", profile_edit, name="profile_edit"),
+    path("<int:pk>/availability/", availability_edit, name="availability_edit"),
+]
