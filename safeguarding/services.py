@@ -179,8 +179,9 @@ def _locked(concern: Concern, action: Action, actor: User) -> Concern:
 def _check_date(occurred_on: datetime.date, concern: Concern) -> None:
     if occurred_on > timezone.localdate():
         raise ActionNotAllowed("The date cannot be in the future.")
-    if occurred_on < concern.observed_on:
-        raise ActionNotAllowed("The date cannot be before the concern itself.")
+    raised_on = timezone.localtime(concern.raised_at).date() if concern.raised_at else concern.observed_on
+    if occurred_on < raised_on:
+        raise ActionNotAllowed(f"The date cannot be before the concern was raised ({raised_on:%-d %B %Y}).")
 
 
 def _step(concern: Concern, action: Action, actor: User, **fields: Any) -> ConcernStep:

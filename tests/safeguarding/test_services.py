@@ -317,7 +317,8 @@ def test_p12_only_a_lead_or_the_family_coordinator_takes_a_step(sg_world: Any, w
 
 def test_dates_cannot_be_in_the_future_or_before_the_concern(sg_world: Any) -> None:
     concern = raise_concern(sg_world, days_ago=3)
-    for day in (timezone.localdate() + datetime.timedelta(days=1), timezone.localdate() - datetime.timedelta(days=4)):
+    # Tomorrow; and two days ago: after it happened, but before it was raised today.
+    for day in (timezone.localdate() + datetime.timedelta(days=1), timezone.localdate() - datetime.timedelta(days=2)):
         with pytest.raises(ActionNotAllowed, match="date"):
             services.concern_review(concern=concern, notes="x", urgent=False, occurred_on=day, actor=sg_world.dsl)
 

@@ -542,12 +542,12 @@ class Command(BaseCommand):
             concern=reviewed,
             notes="Spoke to Priya. No injuries seen; Mark is struggling since the bereavement.",
             urgent=False,
-            occurred_on=today - days(days=2),
+            occurred_on=today,
             actor=dsl,
         )
         safeguarding_services.concern_record_discussion(
             concern=reviewed,
-            occurred_on=today - days(days=1),
+            occurred_on=today,
             participants="Mark Williams, the safeguarding lead",
             what_was_said="We shared our worry about Josh's care and asked how we could help.",
             family_response="Mark was relieved to talk; he agreed to a referral to the early help team.",
@@ -557,7 +557,7 @@ class Command(BaseCommand):
             concern=reviewed,
             decision=Decision.EARLY_HELP,
             reason="Needs with no sign of significant harm; Mark agrees to support.",
-            occurred_on=today - days(days=1),
+            occurred_on=today,
             actor=dsl,
         )
         safeguarding_services.follow_up_add(
