@@ -128,7 +128,12 @@ def receipt(request: HttpRequest, concern: Concern) -> HttpResponse:
     return render(
         request,
         "safeguarding/receipt.html",
-        {"concern": concern, "can_read": can_see_concerns_of(request.user, concern.family)},
+        {
+            "concern": concern,
+            "can_read": can_see_concerns_of(request.user, concern.family),
+            # A volunteer whose assignment has ended keeps the receipt but no longer opens the family.
+            "can_open_family": family_selectors.families_for_user(request.user).filter(pk=concern.family_id).exists(),
+        },
     )
 
 

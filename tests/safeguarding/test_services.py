@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from consents import services as consent_services
 from consents.models import Category, Disclosure, DisclosureBasis
-from families.models import HouseholdMember, MemberKind
+from families.models import MemberKind
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry, AuditEvent
 from safeguarding import services, workflow
@@ -66,9 +66,9 @@ def test_p12_immediate_danger_marks_the_concern_urgent_and_says_so_in_the_subjec
 def test_with_no_lead_on_record_the_family_coordinator_is_emailed(
     sg_world: Any, mailoutbox: list, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from homestart.models import User
+    from homestart.services import user_deactivate
 
-    User.objects.filter(pk=sg_world.dsl.pk).update(is_active=False)  # test set-up: no active lead
+    user_deactivate(user=sg_world.dsl, actor=sg_world.administrator)  # no active lead left
     with django_capture_on_commit_callbacks(execute=True):
         raise_concern(sg_world)
     assert mailoutbox[0].to == [sg_world.coordinator.email]
@@ -133,11 +133,21 @@ def test_children_must_come_from_the_family(sg_world: Any) -> None:
 
 
 def test_held_until_the_youngest_child_concerned_is_25(sg_world: Any) -> None:
-    older = HouseholdMember.objects.create(  # test set-up only: a second, older child
-        family=sg_world.family, kind=MemberKind.CHILD, first_name="Ada", date_of_birth=datetime.date(2016, 2, 29)
+    from families.services import household_member_add
+
+    older = household_member_add(
+        family=sg_world.family,
+        kind=MemberKind.CHILD,
+        first_name="Ada",
+        date_of_birth=datetime.date(2016, 2, 29),
+        actor=sg_world.coordinator,
     )
-    unborn = HouseholdMember.objects.create(
-        family=sg_world.family, kind=MemberKind.CHILD, first_name="Baby", expected_due_date=datetime.date(2027, 3, 1)
+    unborn = household_member_add(
+        family=sg_world.family,
+        kind=MemberKind.CHILD,
+        first_name="Baby",
+        expected_due_date=datetime.date(2027, 3, 1),
+        actor=sg_world.coordinator,
     )
     assert services.retention_date([older], sg_world.family, timezone.localdate()) == datetime.date(2041, 3, 1)
     assert services.retention_date([older, unborn], sg_world.family, timezone.localdate()) == datetime.date(2052, 3, 1)

@@ -381,3 +381,17 @@ def test_the_coordinator_dashboard_counts_open_concerns_for_those_who_may_read_t
         assert "Safeguarding: 1 open concern" in page and "1 urgent" in page
     client.force_login(sg_world.colleague)
     assert "open concern" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_raiser_keeps_the_receipt_after_their_assignment_ends(client: Any, sg_world: Any) -> None:
+    from families import services as family_services
+    from families.models import Assignment
+
+    concern = raise_concern(sg_world)
+    assignment = Assignment.objects.get(family=sg_world.family, volunteer=sg_world.volunteer)
+    family_services.assignment_end(assignment=assignment, ended_on=timezone.localdate(), actor=sg_world.coordinator)
+    client.force_login(sg_world.volunteer)
+    page = client.get(reverse("safeguarding:receipt", args=[concern.pk])).content.decode()
+    assert "Concern received" in page
+    assert reverse("families:detail", args=[sg_world.family.pk]) not in page  # the family is no longer theirs
+    assert client.get(reverse("families:detail", args=[sg_world.family.pk])).status_code == 404
