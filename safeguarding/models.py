@@ -162,7 +162,3 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up #{self.pk} of safeguarding concern {self.concern_id}"
-
-    @property
-    def is_done(self) -> bool:
-        return self.done_on is not None

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from consents.models import Disclosure
 from families.models import Family, HouseholdMember
+from homestart.models import Role, User
 from homestart.permissions import can_coordinate
 from safeguarding.models import Concern, ConcernStatus, ConcernStep, FollowUp
 from safeguarding.workflow import REVIEW_WITHIN
@@ -51,6 +52,16 @@ def get_concern_for_user_or_404(user: Any, pk: Any) -> Concern:
         )
     except (Concern.DoesNotExist, ValueError, TypeError):
         raise Http404("No such page") from None
+
+
+def concern_readers(concern: Concern) -> QuerySet[User]:
+    """The people who may read the concern in full (and so take a follow-up on): the scheme's active safeguarding
+    leads and the family's coordinator."""
+    return (
+        User.objects.filter(scheme_id=concern.scheme_id, role=Role.COORDINATOR, is_active=True)
+        .filter(Q(is_safeguarding_lead=True) | Q(pk=concern.family.lead_coordinator_id))
+        .order_by("first_name", "last_name")
+    )
 
 
 def concerns_raised_by(user: Any) -> QuerySet[Concern]:

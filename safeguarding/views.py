@@ -23,7 +23,6 @@ from families.views import load_family
 from homestart.decorators import coordinator_required, loads, recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.forms import Form
-from homestart.models import Role, User
 from safeguarding import selectors, services, workflow
 from safeguarding.forms import (
     CloseForm,
@@ -307,27 +306,11 @@ def referral(request: HttpRequest, concern: Concern) -> HttpResponse:
     )
 
 
-def _owners(concern: Concern) -> Any:
-    """People who may take on a follow-up: the scheme's safeguarding leads and the family's coordinator."""
-    return (
-        User.objects.filter(scheme_id=concern.scheme_id, role=Role.COORDINATOR, is_active=True)
-        .filter(
-            pk__in=[
-                *User.objects.filter(scheme_id=concern.scheme_id, is_safeguarding_lead=True).values_list(
-                    "pk", flat=True
-                ),
-                concern.family.lead_coordinator_id,
-            ]
-        )
-        .order_by("first_name", "last_name")
-    )
-
-
 @GET_POST
 @coordinator_required
 @load_concern
 def follow_up_new(request: HttpRequest, concern: Concern) -> HttpResponse:
-    form = FollowUpForm(_posted(request), owners=_owners(concern), initial={"owner": request.user.pk})
+    form = FollowUpForm(_posted(request), owners=selectors.concern_readers(concern), initial={"owner": request.user.pk})
     return _step_page(
         request,
         concern,
