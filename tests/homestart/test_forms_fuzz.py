@@ -14,7 +14,6 @@ each example so that later examples still reach the form.
 
 import datetime
 import itertools
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +32,7 @@ from families import services as family_services
 from families.models import AgencyKind, Assignment, Family, FamilyStatus, Professional, Referral, ReferralOutcome
 from homestart import services
 from homestart.models import AuditEntry, User
-from tests.conftest import PASSWORD, VerifiedClient, current_code, enrol_two_factor, make_family
+from tests.conftest import PASSWORD, VerifiedClient, code_now, enrol_two_factor, make_family
 
 FUZZ = settings(
     max_examples=25,
@@ -287,13 +286,6 @@ def fresh_address() -> str:
     """A new client address, so sign-in failures of earlier examples never lock later ones out (django-axes)."""
     n = next(_addresses)
     return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
-
-
-def code_now(device: TOTPDevice) -> str:
-    """The code the app shows now, far enough from the end of its 30-second step to still be right when posted."""
-    if time.time() % device.step > device.step - 2:
-        time.sleep(device.step - time.time() % device.step + 0.1)
-    return current_code(device)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from homestart.decorators import recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.middleware import OPEN_BEFORE_SECOND_FACTOR
 from homestart.models import AuditEntry, AuditEvent, Role, User
-from tests.conftest import PASSWORD, VerifiedClient, current_code, enrol_two_factor
+from tests.conftest import PASSWORD, VerifiedClient, code_now, enrol_two_factor
 from tests.homestart.test_authorization import POLICY, route_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,7 @@ def test_codes_are_single_use_with_no_tolerance(world: Any) -> None:
 
 def test_recovery_code_works_once(world: Any) -> None:
     pending = services.two_factor_enrolment_start(user=world.volunteer)
-    _device, codes = services.two_factor_enrolment_confirm(user=world.volunteer, token=current_code(pending))
+    _device, codes = services.two_factor_enrolment_confirm(user=world.volunteer, token=code_now(pending))
     assert services.two_factor_verify(user=world.volunteer, token=codes[0].upper()).name == "Recovery codes"
     with pytest.raises(ActionNotAllowed):
         services.two_factor_verify(user=world.volunteer, token=codes[0])
