@@ -38,7 +38,8 @@ from families.views import load_family
 from homestart.audit import record_event
 from homestart.decorators import coordinator_required, loads, recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import AuditEvent, Role, User
+from homestart.models import AuditEvent
+from homestart.selectors import active_coordinators
 
 GET = require_http_methods(["GET"])
 GET_POST = require_http_methods(["GET", "POST"])
@@ -57,12 +58,6 @@ def _posted(request: HttpRequest) -> Any:
 
 def _posted_files(request: HttpRequest) -> Any:
     return request.FILES if request.method == "POST" else None
-
-
-def _coordinators(family: Family) -> QuerySet[User]:
-    return User.objects.filter(scheme_id=family.scheme_id, role=Role.COORDINATOR, is_active=True).order_by(
-        "first_name", "last_name"
-    )
 
 
 def _category_labels(values: Iterable[str]) -> str:
@@ -194,7 +189,7 @@ def consent_signed(request: HttpRequest, consent: Consent) -> HttpResponse:
         form = ConsentSignedForm(
             _posted(request),
             _posted_files(request),
-            coordinators=_coordinators(consent.family),
+            coordinators=active_coordinators(consent.family.scheme_id),
             initial={"received_by": request.user.pk},
         )
     if request.method == "POST" and form is not None and form.is_valid():

@@ -33,7 +33,7 @@ ACTIVE_STATUSES = (
 )
 
 
-def _object_permission_filter(user: Any, perm: str, queryset: QuerySet) -> QuerySet:
+def object_permission_filter(user: Any, perm: str, queryset: QuerySet) -> QuerySet:
     """Objects the user holds ``perm`` on, by object permission only: no superuser or global bypass."""
     return get_objects_for_user(user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False)
 
@@ -43,7 +43,7 @@ def families_for_user(user: Any) -> QuerySet[Family]:
     if can_coordinate(user):
         return Family.objects.filter(scheme_id=user.scheme_id)
     if is_volunteer(user):
-        return _object_permission_filter(user, "families.view_family", Family.objects.filter(scheme_id=user.scheme_id))
+        return object_permission_filter(user, "families.view_family", Family.objects.filter(scheme_id=user.scheme_id))
     return Family.objects.none()
 
 
@@ -59,7 +59,7 @@ def case_notes_for_user(user: Any, family: Family) -> QuerySet[CaseNote]:
     if not (can_coordinate(user) or is_volunteer(user)):
         return CaseNote.objects.none()
     notes = CaseNote.objects.filter(family=family).select_related("author", "visit")
-    return _object_permission_filter(user, "families.view_casenote", notes)
+    return object_permission_filter(user, "families.view_casenote", notes)
 
 
 def is_assigned(user: Any, family: Family) -> bool:

@@ -28,7 +28,7 @@ from families.models import Family, FamilyStatus, ReferralOutcome
 from families.permissions import can_log_visit, can_manage_family, is_family_coordinator
 from homestart.decorators import coordinator_required, loads
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import Role, User
+from homestart.selectors import active_coordinators
 from safeguarding.services import family_safeguarding_read
 from volunteers import services as supervision_services
 
@@ -293,7 +293,7 @@ def end_support(request: HttpRequest, family: Family) -> HttpResponse:
 @coordinator_required
 @load_family
 def coordinator_change(request: HttpRequest, family: Family) -> HttpResponse:
-    coordinators = User.objects.filter(scheme_id=family.scheme_id, role=Role.COORDINATOR, is_active=True)
+    coordinators = active_coordinators(family.scheme_id)
     form = CoordinatorChoiceForm(
         request.POST or None, coordinators=coordinators, initial={"coordinator": family.lead_coordinator_id}
     )

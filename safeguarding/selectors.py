@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from consents.models import Disclosure
 from families.models import Family, HouseholdMember
-from homestart.models import Role, User
+from homestart.models import User
 from homestart.permissions import can_coordinate
+from homestart.selectors import active_coordinators
 from safeguarding.models import Concern, ConcernStatus, ConcernStep, FollowUp
 from safeguarding.workflow import REVIEW_WITHIN
 
@@ -57,10 +58,8 @@ def get_concern_for_user_or_404(user: Any, pk: Any) -> Concern:
 def concern_readers(concern: Concern) -> QuerySet[User]:
     """The people who may read the concern in full (and so take a follow-up on): the scheme's active safeguarding
     leads and the family's coordinator."""
-    return (
-        User.objects.filter(scheme_id=concern.scheme_id, role=Role.COORDINATOR, is_active=True)
-        .filter(Q(is_safeguarding_lead=True) | Q(pk=concern.family.lead_coordinator_id))
-        .order_by("first_name", "last_name")
+    return active_coordinators(concern.scheme_id).filter(
+        Q(is_safeguarding_lead=True) | Q(pk=concern.family.lead_coordinator_id)
     )
 
 
@@ -190,11 +189,9 @@ def chronology(user: Any, family: Family) -> list[ChronologyEntry]:
         )
         for step in concern.steps.all():
             entries.append(_step_entry(step, concern))
-    shown = Disclosure.objects.filter(family=family)
-    disclosures = shown.filter(Q(concern__isnull=True) | Q(concern__in=[concern.pk for concern in concerns]))
+    # A safeguarding referral appears as its concern's referral step; every other disclosure is listed here.
+    disclosures = Disclosure.objects.filter(family=family, concern__isnull=True)
     for disclosure in disclosures.select_related("recipient__agency", "recorded_by"):
-        if disclosure.concern_id is not None:
-            continue  # shown as its concern's referral step
         entries.append(
             ChronologyEntry(
                 on=disclosure.disclosed_on,

@@ -22,10 +22,11 @@ from consents import pdf
 from consents import services as consent_services
 from consents.models import Category, DisclosureBasis
 from families.models import Family, HouseholdMember, MemberKind, Professional
-from families.selectors import families_for_user, is_assigned
+from families.selectors import is_assigned
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import AuditEvent, Role, User
+from homestart.models import AuditEvent, User
+from homestart.selectors import active_coordinators
 from safeguarding import selectors, workflow
 from safeguarding.models import REFERRAL_DECISIONS, Concern, ConcernStep, Decision, FollowUp, StepKind
 from safeguarding.permissions import can_raise_concern, can_see_concerns_of
@@ -68,8 +69,7 @@ def concern_raise(
     site_root: str,
 ) -> Concern:
     """Record a worry about a child and tell the scheme's safeguarding leads at once (the email names no one)."""
-    visible = families_for_user(actor).filter(pk=family.pk).exists()
-    if not (visible and can_raise_concern(actor, family, is_assigned=is_assigned(actor, family))):
+    if not can_raise_concern(actor, family, is_assigned=is_assigned(actor, family)):
         raise ActionNotAllowed("Only a coordinator, or a volunteer supporting this family now, can raise a concern.")
     children = list(children)
     if any(child.family_id != family.pk or child.kind != MemberKind.CHILD for child in children):
@@ -100,9 +100,7 @@ def concern_raise(
 
 def lead_addresses(concern: Concern) -> list[str]:
     """The scheme's safeguarding leads; with none on record, the family's coordinator, so someone is always told."""
-    leads = User.objects.filter(
-        scheme_id=concern.scheme_id, role=Role.COORDINATOR, is_safeguarding_lead=True, is_active=True
-    ).exclude(email="")
+    leads = active_coordinators(concern.scheme_id).filter(is_safeguarding_lead=True).exclude(email="")
     addresses = sorted(leads.values_list("email", flat=True))
     coordinator = concern.family.lead_coordinator
     if not addresses and coordinator is not None and coordinator.is_active and coordinator.email:

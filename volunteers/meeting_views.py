@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from homestart.decorators import coordinator_required, loads
 from homestart.exceptions import ActionNotAllowed
+from homestart.selectors import active_coordinators, active_volunteers
 from volunteers import selectors, services
 from volunteers.forms import GroupMeetingForm
 from volunteers.models import GroupMeeting
@@ -32,8 +33,8 @@ load_meeting_to_edit = loads(selectors.get_group_meeting_to_edit_or_404)
 def _form(request: HttpRequest, **kwargs: Any) -> GroupMeetingForm:
     return GroupMeetingForm(
         request.POST or None,
-        facilitators=selectors.facilitators_in_scheme(request.user),
-        volunteers=selectors.volunteers_in_scheme(request.user),
+        facilitators=active_coordinators(request.user.scheme_id),
+        volunteers=active_volunteers(request.user.scheme_id),
         **kwargs,
     )
 

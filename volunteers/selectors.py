@@ -25,7 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from families.models import Assignment, Family
-from families.selectors import _object_permission_filter as with_object_permission
+from families.selectors import object_permission_filter
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_case_worker, is_volunteer
 from volunteers.models import (
@@ -86,6 +86,13 @@ def _overdue_for_supervision(cutoff: datetime.date) -> Q:
     return Q(last_supervised_on__lt=cutoff) | Q(last_supervised_on__isnull=True, date_joined__lt=joined_before)
 
 
+def _last_supervised_on() -> Subquery:
+    """The date of the volunteer's (``OuterRef("pk")``) most recent supervision session."""
+    return Subquery(
+        SupervisionSession.objects.filter(volunteer=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    )
+
+
 def volunteer_records(user: Any, *, available_only: bool = False) -> QuerySet[User]:
     """Active volunteers of the coordinator's scheme, each with their current families, how many that is, whether
     they can take a new family, the date of their last supervision and whether it is overdue (constant queries).
@@ -102,15 +109,12 @@ def volunteer_records(user: Any, *, available_only: bool = False) -> QuerySet[Us
         .annotate(n=Count("pk"))
         .values("n")
     )
-    last_session = (
-        SupervisionSession.objects.filter(volunteer=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
-    )
     volunteers = (
         User.objects.filter(scheme_id=user.scheme_id, role=Role.VOLUNTEER, is_active=True)
         .select_related("volunteer_profile")
         .annotate(
             families_now=Coalesce(Subquery(families_now), Value(0)),
-            last_supervised_on=Subquery(last_session),
+            last_supervised_on=_last_supervised_on(),
         )
         .annotate(
             takes_new_family=ExpressionWrapper(
@@ -152,11 +156,7 @@ def volunteers_due_for_supervision(user: Any) -> list[DueForSupervision]:
     volunteers = (
         User.objects.filter(scheme_id=user.scheme_id, role=Role.VOLUNTEER, is_active=True)
         .select_related("volunteer_profile")
-        .annotate(
-            last_supervised_on=Subquery(
-                SupervisionSession.objects.filter(volunteer=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
-            )
-        )
+        .annotate(last_supervised_on=_last_supervised_on())
         .filter(_overdue_for_supervision(supervision_cutoff(user)))
     )
     due = [
@@ -177,7 +177,7 @@ def supervision_sessions_for_user(user: Any) -> QuerySet[SupervisionSession]:
     """Whole supervision records the user may read: only those they took part in, as volunteer or coordinator."""
     if not is_case_worker(user):
         return SupervisionSession.objects.none()
-    return with_object_permission(user, VIEW_SESSION, SupervisionSession.objects.filter(scheme_id=user.scheme_id))
+    return object_permission_filter(user, VIEW_SESSION, SupervisionSession.objects.filter(scheme_id=user.scheme_id))
 
 
 def get_supervision_for_user_or_404(user: Any, pk: Any) -> SupervisionSession:
@@ -193,7 +193,7 @@ def supervision_parts_for_user(user: Any) -> QuerySet[SupervisionFamily]:
     if not is_case_worker(user):
         return SupervisionFamily.objects.none()
     parts = SupervisionFamily.objects.filter(session__scheme_id=user.scheme_id)
-    return with_object_permission(user, VIEW_PART, parts)
+    return object_permission_filter(user, VIEW_PART, parts)
 
 
 def supervision_parts_for_family(user: Any, family: Family) -> QuerySet[SupervisionFamily]:
@@ -321,15 +321,3 @@ def get_group_meeting_to_edit_or_404(user: Any, pk: Any) -> GroupMeeting:
     if not can_coordinate(user):
         raise Http404("No such meeting")
     return get_group_meeting_for_user_or_404(user, pk)
-
-
-def facilitators_in_scheme(user: Any) -> QuerySet[User]:
-    return User.objects.filter(scheme_id=user.scheme_id, role=Role.COORDINATOR, is_active=True).order_by(
-        "first_name", "last_name"
-    )
-
-
-def volunteers_in_scheme(user: Any) -> QuerySet[User]:
-    return User.objects.filter(scheme_id=user.scheme_id, role=Role.VOLUNTEER, is_active=True).order_by(
-        "first_name", "last_name"
-    )
