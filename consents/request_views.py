@@ -42,9 +42,10 @@ from consents.request_forms import (
     PhotoForm,
     WordingForm,
 )
+from consents.selectors import load_photo, load_request
 from families import selectors as family_selectors
 from families.models import HouseholdMember, MemberKind
-from homestart.decorators import administrator_required, coordinator_required, loads
+from homestart.decorators import administrator_required, coordinator_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry
 from homestart.permissions import can_administer, can_coordinate
@@ -59,12 +60,6 @@ def _pdf_attachment(document: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-load_request = loads(selectors.get_agency_request_for_user_or_404)
-
-
-load_photo = loads(selectors.get_photo_for_user_or_404)
 
 
 # Agency requests ------------------------------------------------------------------------------------------------

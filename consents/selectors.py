@@ -21,6 +21,7 @@ from consents.models import (
     RequestStatus,
 )
 from families.models import Agency, Family
+from homestart.decorators import loads
 from homestart.permissions import can_coordinate
 
 
@@ -171,3 +172,10 @@ def support_agreed_letters(user: Any, family: Family) -> QuerySet[Letter]:
 def agencies_in_scheme(user: Any) -> QuerySet[Agency]:
     """The scheme's agency directory, to filter the disclosure register by."""
     return Agency.objects.filter(scheme_id=_scheme_or_none(user)).order_by("name")
+
+
+# View decorators that load an object through its selector (404 for what the user may not open).
+load_consent = loads(get_consent_for_user_or_404)
+
+load_request = loads(get_agency_request_for_user_or_404)
+load_photo = loads(get_photo_for_user_or_404)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consents import pdf
+from consents.audit import ConsentAuditEvent
 from consents.models import (
     AgencyRequest,
     Category,
@@ -38,7 +39,7 @@ from consents.permissions import can_handle_consents, can_record_disclosure
 from families.models import Family, FamilyStatus, HouseholdMember, MemberKind, Professional
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import AuditEvent, Scheme, User
+from homestart.models import Scheme, User
 from homestart.permissions import can_administer, can_coordinate
 
 CONSENT_TRANSITIONS: dict[str, set[str]] = {
@@ -172,7 +173,9 @@ def _print(
             )
         )
     # Named explicitly (not only auditlog's entry for the new row), so the printer is on record outside a request too.
-    audit.record_event(event=AuditEvent.LETTER_PRINTED, instance=letter, actor=actor, extra={"sha256": letter.sha256})
+    audit.record_event(
+        event=ConsentAuditEvent.LETTER_PRINTED, instance=letter, actor=actor, extra={"sha256": letter.sha256}
+    )
     return letter, document
 
 
@@ -499,7 +502,7 @@ def disclosure_record(
             recorded_by=actor,
         )
     )
-    audit.record_event(event=AuditEvent.DISCLOSURE_RECORDED, instance=disclosure, actor=actor)
+    audit.record_event(event=ConsentAuditEvent.DISCLOSURE_RECORDED, instance=disclosure, actor=actor)
     return disclosure
 
 
@@ -569,7 +572,7 @@ def disclosure_decline(
             recorded_by=actor,
         )
     )
-    audit.record_event(event=AuditEvent.DISCLOSURE_RECORDED, instance=decision, actor=actor)
+    audit.record_event(event=ConsentAuditEvent.DISCLOSURE_RECORDED, instance=decision, actor=actor)
     return decision
 
 

@@ -21,6 +21,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_http_methods
 
 from consents import selectors, services
+from consents.audit import ConsentAuditEvent
 from consents.forms import (
     ConsentRefusedForm,
     ConsentRequestForm,
@@ -32,13 +33,13 @@ from consents.forms import (
     SupportAgreedForm,
 )
 from consents.models import Category, Consent, ConsentEvent, ConsentEventKind, ConsentStatus, Disclosure, Purpose
+from consents.selectors import load_consent
 from families import selectors as family_selectors
 from families.models import Family, MemberKind
-from families.views import load_family
+from families.selectors import load_family
 from homestart.audit import record_event
-from homestart.decorators import coordinator_required, loads, recent_authentication_required
+from homestart.decorators import coordinator_required, recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import AuditEvent
 from homestart.selectors import active_coordinators
 
 GET = require_http_methods(["GET"])
@@ -46,9 +47,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 POST = require_http_methods(["POST"])
 OVERVIEW_ROWS = 50
 REGISTER_PAGE_SIZE = 50
-
-
-load_consent = loads(selectors.get_consent_for_user_or_404)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -285,7 +283,7 @@ def scan(request: HttpRequest, consent: Consent) -> FileResponse:
     except FileNotFoundError:
         raise Http404("The scan file is missing") from None
     record_event(
-        event=AuditEvent.SCAN_DOWNLOADED,
+        event=ConsentAuditEvent.SCAN_DOWNLOADED,
         instance=stored,
         actor=request.user,
         extra={"consent": consent.pk, "family": consent.family_id},
@@ -370,7 +368,7 @@ def _register_csv(request: HttpRequest, rows: QuerySet[Disclosure], family: Fami
     """The filtered register as CSV: an export of family records, so it asks for recent sign-in (SECURITY 10)."""
     name = f"disclosure-register-{family.reference if family else 'scheme'}-{timezone.localdate():%Y-%m-%d}.csv"
     record_event(
-        event=AuditEvent.REGISTER_EXPORTED,
+        event=ConsentAuditEvent.REGISTER_EXPORTED,
         instance=family or request.user.scheme,
         actor=request.user,
         # Filters as typed, made safe to store (no NUL characters, which PostgreSQL's JSON cannot hold; short).

@@ -15,15 +15,14 @@ from django.views.decorators.http import require_http_methods
 from families import selectors, services
 from families.forms import FamilyGroupForm
 from families.models import FamilyGroupSession
-from homestart.decorators import coordinator_required, loads
+from families.selectors import load_group
+from homestart.decorators import coordinator_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import Role
 
 GET = require_http_methods(["GET"])
 GET_POST = require_http_methods(["GET", "POST"])
 SESSIONS_PER_PAGE = 50
-
-load_group = loads(selectors.get_family_group_for_user_or_404)
 
 
 def _form(request: HttpRequest, **kwargs: Any) -> FamilyGroupForm:

@@ -22,6 +22,7 @@ from families.models import (
     ReferralOutcome,
     Visit,
 )
+from homestart.decorators import loads
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_volunteer
 
@@ -295,3 +296,9 @@ def family_group_figures(user: Any, *, months: int = 12) -> list[MonthOfGroups]:
 def _month(value: Any) -> datetime.date:
     """TruncMonth answers a date or a datetime depending on the database: the first of the month as a date."""
     return value.date() if isinstance(value, datetime.datetime) else value
+
+
+# View decorators that load an object through its selector (404 for what the user may not open).
+load_family = loads(get_family_for_user_or_404)
+
+load_group = loads(get_family_group_for_user_or_404)

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from families import hooks
+from families.audit import FamilyAuditEvent
 from families.models import (
     Agency,
     Assignment,
@@ -33,9 +35,8 @@ from families.permissions import can_log_visit, can_manage_family, can_run_famil
 from families.selectors import case_notes_for_user, is_assigned
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import AuditEvent, Role, Scheme, User
+from homestart.models import Role, Scheme, User
 from homestart.permissions import can_coordinate, is_case_worker
-from volunteers.services import supervision_parts_follow_coordinator
 
 VIEW_FAMILY = "families.view_family"
 VIEW_NOTE = "families.view_casenote"
@@ -223,8 +224,8 @@ def family_change_coordinator(*, family: Family, coordinator: User, actor: User)
     if previous is not None:
         remove_perm(VIEW_NOTE, previous, notes.exclude(author=previous))
     assign_perm(VIEW_NOTE, coordinator, notes)
-    # What was said about the family in one-to-one supervision is readable by its coordinator (P9): it moves too.
-    supervision_parts_follow_coordinator(family=family, previous=previous, coordinator=coordinator)
+    # Apps above follow the change in the same transaction (volunteers: the supervision parts about the family, P9).
+    hooks.coordinator_changed(family=family, previous=previous, coordinator=coordinator)
     family.lead_coordinator = coordinator
     return save_or_refuse(family)
 
@@ -342,7 +343,7 @@ def visit_log(
 def case_notes_read(*, family: Family, reader: User, limit: int = 50) -> list[CaseNote]:
     """The private notes the reader may see (newest first), each read written to the audit log."""
     notes = list(case_notes_for_user(reader, family).order_by("-created_at", "-pk")[:limit])
-    audit.record_reads(instances=notes, actor=reader, event=AuditEvent.NOTE_READ)
+    audit.record_reads(instances=notes, actor=reader, event=FamilyAuditEvent.NOTE_READ)
     return notes
 
 

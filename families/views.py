@@ -26,7 +26,8 @@ from families.forms import (
 )
 from families.models import Family, FamilyStatus, ReferralOutcome
 from families.permissions import can_log_visit, can_manage_family, is_family_coordinator
-from homestart.decorators import coordinator_required, loads
+from families.selectors import load_family
+from homestart.decorators import coordinator_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.selectors import active_coordinators
 from safeguarding.services import family_safeguarding_read
@@ -34,9 +35,6 @@ from volunteers import services as supervision_services
 
 GET_POST = require_http_methods(["GET", "POST"])
 VISITS_SHOWN = 50
-
-
-load_family = loads(selectors.get_family_for_user_or_404)
 
 
 @require_http_methods(["GET"])

@@ -1,7 +1,9 @@
-"""Audit plumbing: which records django-auditlog tracks, what it masks, and the events it cannot see itself.
+"""Audit plumbing: the registries of tracked models and event types, and the writers of entries.
 
-Changes to domain records are logged by auditlog's signal receivers (actor and address from its middleware).
-Reads of private records and sign-in events are written here, by the services that cause them.
+Every app declares its own event types and the fields its models mask, beside its models, and registers them
+here from its AppConfig.ready(); this module never names another app's models. Changes to domain records are
+logged by auditlog's signal receivers (actor and address from its middleware). Reads of private records and
+sign-in events are written by the services that cause them, through ``record_event`` and ``record_reads``.
 """
 
 from collections.abc import Iterable
@@ -12,6 +14,7 @@ from auditlog.registry import auditlog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
@@ -25,45 +28,52 @@ def mask_personal(value: str) -> str:
     return MASK
 
 
-# Fields holding private or personal text, per model label. Changes to them are logged as "[not recorded]".
-PERSONAL_FIELDS: dict[str, list[str]] = {
-    "homestart.User": ["first_name", "last_name", "email", "phone"],
-    "families.Family": ["family_name", "address", "postcode", "phone", "support_end_reason"],
-    "families.HouseholdMember": ["first_name", "last_name", "relationship", "date_of_birth", "expected_due_date"],
-    "families.Professional": ["name", "email", "phone"],
-    "families.Referral": ["reasons", "outcome_reason"],
-    "families.CaseNote": ["text"],
-    "volunteers.SupervisionSession": ["notes"],
-    "volunteers.SupervisionFamily": ["notes"],
-    "volunteers.SupervisionAction": ["text"],
-    "volunteers.GroupMeeting": ["topics", "notes"],
-    "safeguarding.Concern": ["account", "observed_on", "observed_time"],
-    "safeguarding.ConcernStep": ["details", "participants", "family_response"],
-    "safeguarding.FollowUp": ["action"],
-    "consents.Disclosure": ["summary", "reason", "reference_number"],
-}
+# The kinds of audit event, by stored value: each app declares its own (a TextChoices beside its models) and
+# registers it from its AppConfig.ready(). An event nobody registered is refused, so a typo cannot reach the log.
+EVENTS: dict[str, str] = {}
 
-EXCLUDED_FIELDS: dict[str, list[str]] = {
-    "homestart.User": ["password", "last_login"],
-}
+# Every model whose changes auditlog records, by label, with the fields it masks. Filled by each app's ready().
+TRACKED: dict[str, list[str]] = {}
 
 
-def register_models() -> None:
-    """Register every domain model with auditlog (called once at start-up)."""
+def register_events(events: type[models.TextChoices]) -> None:
+    """Declare an app's audit event types. A value declared twice with another label is a mistake."""
+    for value, label in events.choices:
+        if EVENTS.get(value, label) != label:
+            raise ImproperlyConfigured(f"Audit event {value!r} is declared twice with different labels.")
+        EVENTS[value] = label
+
+
+def event_label(value: str) -> str:
+    """The plain-English name of an audit event, for pages that show the log."""
+    return EVENTS.get(value, value)
+
+
+def register_app(app_label: str, *, masked: dict[str, list[str]], excluded: dict[str, list[str]] | None = None) -> None:
+    """Track every model of the app with django-auditlog, masking the fields the app names.
+
+    ``masked`` maps a model name to its fields holding private or personal text: changes to them are logged as
+    "[not recorded]". Permission rows are left out: the services that write them log the change on the record.
+    A name that is not a model or a field of the app fails at start-up, so a rename cannot silently unmask.
+    """
     from django.apps import apps
 
-    domain_apps = {"homestart", "families", "volunteers", "consents", "safeguarding"}
-    for model in apps.get_models():
-        if model._meta.app_label not in domain_apps or model is AuditEntry:
+    excluded = excluded or {}
+    models_by_name = {model.__name__: model for model in apps.get_app_config(app_label).get_models()}
+    for name, fields in {**masked, **excluded}.items():
+        model = models_by_name.get(name)
+        if model is None:
+            raise ImproperlyConfigured(f"{app_label} masks fields of {name!r}, which is not one of its models.")
+        known = {field.name for field in model._meta.get_fields()}
+        unknown = sorted(set(fields) - known)
+        if unknown:
+            raise ImproperlyConfigured(f"{app_label}.{name} has no fields {unknown} to mask or leave out.")
+    for name, model in models_by_name.items():
+        if model is AuditEntry or name.endswith("ObjectPermission"):
             continue
-        if model.__name__.endswith("ObjectPermission"):
-            continue  # permission rows are written by services that log the change on the record itself
         label = model._meta.label
-        auditlog.register(
-            model,
-            mask_fields=PERSONAL_FIELDS.get(label, []),
-            exclude_fields=EXCLUDED_FIELDS.get(label, []),
-        )
+        TRACKED[label] = list(masked.get(name, []))
+        auditlog.register(model, mask_fields=masked.get(name, []), exclude_fields=excluded.get(name, []))
 
 
 def _context() -> dict[str, Any]:
@@ -75,7 +85,7 @@ def _context() -> dict[str, Any]:
 
 def record_event(
     *,
-    event: AuditEvent,
+    event: str,
     instance: models.Model | None = None,
     actor: Any = None,
     object_repr: str = "",
@@ -83,6 +93,7 @@ def record_event(
     extra: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Write one audit entry for something auditlog's signals do not see (a read, a sign-in)."""
+    _check_event(event)
     context = _context()
     actor = actor if actor is not None else context.get("actor")
     target = instance if instance is not None else actor
@@ -100,8 +111,9 @@ def record_event(
     )
 
 
-def record_reads(*, instances: Iterable[models.Model], actor: Any, event: AuditEvent) -> int:
+def record_reads(*, instances: Iterable[models.Model], actor: Any, event: str) -> int:
     """Write one ACCESS entry per record read, in a single statement however many records there are."""
+    _check_event(event)
     instances = list(instances)
     if not instances:
         return 0
@@ -123,6 +135,11 @@ def record_reads(*, instances: Iterable[models.Model], actor: Any, event: AuditE
     ]
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def _check_event(event: str) -> None:
+    if event not in EVENTS:
+        raise ImproperlyConfigured(f"Audit event {event!r} is not declared by any app.")
 
 
 def _client_address(request: Any) -> str | None:
@@ -160,7 +177,13 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = No
 
 
 def connect_signals() -> None:
-    register_models()
+    """Core's own part of the audit log: its events, its models, and sign-in events."""
+    register_events(AuditEvent)
+    register_app(
+        "homestart",
+        masked={"User": ["first_name", "last_name", "email", "phone"]},
+        excluded={"User": ["password", "last_login"]},
+    )
     user_logged_in.connect(_on_login, dispatch_uid="homestart.audit.login")
     user_logged_out.connect(_on_logout, dispatch_uid="homestart.audit.logout")
     user_login_failed.connect(_on_login_failed, dispatch_uid="homestart.audit.login_failed")

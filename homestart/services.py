@@ -11,7 +11,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from homestart import audit
+from homestart import audit, hooks
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEvent, Role, Scheme, User
 from homestart.permissions import can_administer, can_reset_two_factor
@@ -42,12 +42,11 @@ def user_create(
     password: str,
     actor: Any,
 ) -> User:
-    """Create an account in the administrator's scheme; a volunteer also gets an empty volunteer profile.
+    """Create an account in the administrator's scheme; apps above add what a new account needs through
+    ``hooks.account_created`` (a volunteer gets an empty volunteer profile).
 
     ``actor`` is None only when a management command sets up a scheme's first accounts.
     """
-    from volunteers.services import volunteer_profile_create
-
     if actor is not None:
         _require_scheme_administrator(actor, scheme)
     if User.objects.filter(username__iexact=username).exists():
@@ -69,8 +68,7 @@ def user_create(
         raise ActionNotAllowed(" ".join(exc.messages)) from None
     user.set_password(password)
     save_or_refuse(user)
-    if role == Role.VOLUNTEER:
-        volunteer_profile_create(user=user)
+    hooks.account_created(user=user)
     return user
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from consents.models import Disclosure
 from families.models import Family, HouseholdMember
+from homestart.decorators import loads
 from homestart.models import User
 from homestart.permissions import can_coordinate
 from homestart.selectors import active_coordinators
@@ -236,3 +237,8 @@ def _step_entry(step: ConcernStep, concern: Concern) -> ChronologyEntry:
 
 def _name(user: Any) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
+
+
+# View decorators that load an object through its selector (404 for what the user may not open).
+load_concern = loads(get_concern_for_user_or_404)
+load_receipt = loads(get_receipt_for_user_or_404)

@@ -25,9 +25,10 @@ from families.models import Family, HouseholdMember, MemberKind, Professional
 from families.selectors import is_assigned
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import AuditEvent, User
+from homestart.models import User
 from homestart.selectors import active_coordinators
 from safeguarding import selectors, workflow
+from safeguarding.audit import SafeguardingAuditEvent
 from safeguarding.models import REFERRAL_DECISIONS, Concern, ConcernStep, Decision, FollowUp, StepKind
 from safeguarding.permissions import can_raise_concern, can_see_concerns_of
 from safeguarding.workflow import Action
@@ -143,7 +144,7 @@ def concern_read(*, concern: Concern, reader: User) -> Concern:
     """Record that someone read a concern in full (an audit ACCESS entry)."""
     if not can_see_concerns_of(reader, concern.family):
         raise ActionNotAllowed("Only a safeguarding lead or the family's coordinator can read this concern.")
-    audit.record_event(event=AuditEvent.CONCERN_READ, instance=concern, actor=reader)
+    audit.record_event(event=SafeguardingAuditEvent.CONCERN_READ, instance=concern, actor=reader)
     return concern
 
 
@@ -163,7 +164,7 @@ def family_safeguarding_read(*, family: Family, reader: User, is_assigned: bool)
 
 def concerns_listed(*, concerns: Sequence[Concern], reader: User) -> int:
     """Record that a list showed someone these concerns (one statement for the whole list)."""
-    return audit.record_reads(instances=concerns, actor=reader, event=AuditEvent.CONCERN_READ)
+    return audit.record_reads(instances=concerns, actor=reader, event=SafeguardingAuditEvent.CONCERN_READ)
 
 
 def _locked(concern: Concern, action: Action, actor: User) -> Concern:
@@ -394,7 +395,7 @@ def chronology_print(*, family: Family, actor: User) -> bytes:
         },
     )
     audit.record_event(
-        event=AuditEvent.CHRONOLOGY_PRINTED,
+        event=SafeguardingAuditEvent.CHRONOLOGY_PRINTED,
         instance=family,
         actor=actor,
         extra={"sha256": hashlib.sha256(document).hexdigest(), "entries": len(entries)},

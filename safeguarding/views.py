@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from families import selectors as family_selectors
 from families.models import Family, MemberKind
-from families.views import load_family
-from homestart.decorators import coordinator_required, loads, recent_authentication_required
+from families.selectors import load_family
+from homestart.decorators import coordinator_required, recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.forms import Form
 from safeguarding import selectors, services, workflow
@@ -38,14 +38,12 @@ from safeguarding.forms import (
 )
 from safeguarding.models import Concern
 from safeguarding.permissions import can_raise_concern, can_see_concerns_of, is_safeguarding_lead
+from safeguarding.selectors import load_concern, load_receipt
 from safeguarding.workflow import Action
 
 GET = require_http_methods(["GET"])
 GET_POST = require_http_methods(["GET", "POST"])
 POST = require_http_methods(["POST"])
-
-load_concern = loads(selectors.get_concern_for_user_or_404)
-load_receipt = loads(selectors.get_receipt_for_user_or_404)
 
 
 def _posted(request: HttpRequest) -> Any:

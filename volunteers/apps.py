@@ -3,3 +3,12 @@ from django.apps import AppConfig
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
+
+    def ready(self) -> None:
+        from families import hooks as family_hooks
+        from homestart import hooks
+        from volunteers import audit, services
+
+        audit.register()
+        hooks.account_created.subscribe(services.account_created)
+        family_hooks.coordinator_changed.subscribe(services.supervision_parts_follow_coordinator)

@@ -14,20 +14,18 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from homestart.decorators import coordinator_required, loads
+from homestart.decorators import coordinator_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.selectors import active_coordinators, active_volunteers
 from volunteers import selectors, services
 from volunteers.forms import GroupMeetingForm
 from volunteers.models import GroupMeeting
 from volunteers.permissions import can_manage_group_meetings
+from volunteers.selectors import load_meeting, load_meeting_to_edit
 
 GET = require_http_methods(["GET"])
 GET_POST = require_http_methods(["GET", "POST"])
 MEETINGS_PER_PAGE = 50
-
-load_meeting = loads(selectors.get_group_meeting_for_user_or_404)
-load_meeting_to_edit = loads(selectors.get_group_meeting_to_edit_or_404)
 
 
 def _form(request: HttpRequest, **kwargs: Any) -> GroupMeetingForm:

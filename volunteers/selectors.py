@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from families.models import Assignment, Family
 from families.selectors import object_permission_filter
+from homestart.decorators import loads
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_case_worker, is_volunteer
 from volunteers.models import (
@@ -321,3 +322,13 @@ def get_group_meeting_to_edit_or_404(user: Any, pk: Any) -> GroupMeeting:
     if not can_coordinate(user):
         raise Http404("No such meeting")
     return get_group_meeting_for_user_or_404(user, pk)
+
+
+# View decorators that load an object through its selector (404 for what the user may not open).
+load_session = loads(get_supervision_for_user_or_404)
+load_action = loads(get_supervision_action_for_user_or_404)
+
+load_meeting = loads(get_group_meeting_for_user_or_404)
+load_meeting_to_edit = loads(get_group_meeting_to_edit_or_404)
+
+load_profile = loads(get_profile_for_user_or_404)

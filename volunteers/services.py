@@ -16,8 +16,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 from families.models import Assignment, Family
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import AuditEvent, Role, Scheme, User
+from homestart.models import Role, Scheme, User
 from homestart.permissions import can_coordinate
+from volunteers.audit import VolunteerAuditEvent
 from volunteers.guard import family_identifiers_in, refusal_message
 from volunteers.models import (
     MOST_FAMILIES_AT_ONCE,
@@ -65,6 +66,12 @@ def volunteer_profile_create(*, user: Any) -> VolunteerProfile:
         raise ActionNotAllowed("Only volunteers have a volunteer profile.")
     profile = VolunteerProfile(user=user)
     return save_or_refuse(profile)
+
+
+def account_created(*, user: User) -> None:
+    """Subscribed to ``homestart.hooks.account_created``: a new volunteer account gets its empty profile."""
+    if user.role == Role.VOLUNTEER:
+        volunteer_profile_create(user=user)
 
 
 @transaction.atomic
@@ -215,8 +222,8 @@ def supervision_record(
 def supervision_parts_follow_coordinator(*, family: Family, previous: User | None, coordinator: User) -> None:
     """When a family's lead coordinator changes, the parts of supervision records about it change reader with it.
 
-    Called by ``families.services.family_change_coordinator`` inside its transaction. The previous coordinator
-    keeps the parts of sessions they held themselves.
+    Subscribed to ``families.hooks.coordinator_changed``, so it runs inside ``family_change_coordinator``'s
+    transaction. The previous coordinator keeps the parts of sessions they held themselves.
     """
     parts = SupervisionFamily.objects.filter(family=family)
     if previous is not None:
@@ -244,7 +251,7 @@ class SupervisionRecord:
 
 
 def _record_reads(instances: Iterable[Any], reader: User) -> None:
-    audit.record_reads(instances=instances, actor=reader, event=AuditEvent.SUPERVISION_READ)
+    audit.record_reads(instances=instances, actor=reader, event=VolunteerAuditEvent.SUPERVISION_READ)
 
 
 # The read services only append audit entries: inside a page's transaction they need no savepoint of their own

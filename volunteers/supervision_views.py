@@ -13,22 +13,20 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from homestart.decorators import coordinator_required, loads, volunteer_required
+from homestart.decorators import coordinator_required, volunteer_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.permissions import is_volunteer
 from volunteers import selectors, services
 from volunteers.forms import SupervisionForm, SupervisionIntervalForm
 from volunteers.models import SupervisionAction, SupervisionSession, VolunteerProfile
 from volunteers.permissions import can_complete_supervision_action
+from volunteers.selectors import load_action, load_session
 from volunteers.views import interval_label, load_profile
 
 GET = require_http_methods(["GET"])
 GET_POST = require_http_methods(["GET", "POST"])
 POST = require_http_methods(["POST"])
 SESSIONS_PER_PAGE = 50
-
-load_session = loads(selectors.get_supervision_for_user_or_404)
-load_action = loads(selectors.get_supervision_action_for_user_or_404)
 
 
 @GET

@@ -10,17 +10,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from families import selectors as family_selectors
-from homestart.decorators import coordinator_required, loads, volunteer_required
+from homestart.decorators import coordinator_required, volunteer_required
 from homestart.exceptions import ActionNotAllowed
 from volunteers import selectors, services
 from volunteers.forms import AvailabilityForm, VolunteerProfileForm
 from volunteers.models import VolunteerProfile
+from volunteers.selectors import load_profile
 
 VISIT_GAP_DAYS = 14
 GET = require_http_methods(["GET"])
 GET_POST = require_http_methods(["GET", "POST"])
-
-load_profile = loads(selectors.get_profile_for_user_or_404)
 
 
 def interval_label(days: int) -> str:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents import services
+from consents.audit import ConsentAuditEvent
 from consents.models import (
     Category,
     Consent,
@@ -33,7 +34,7 @@ from consents.models import (
 from families.models import AgencyKind, MemberKind, Professional
 from families.services import professional_add
 from homestart.middleware import AUTHENTICATED_AT
-from homestart.models import AuditEntry, AuditEvent
+from homestart.models import AuditEntry
 from tests.conftest import make_family
 from tests.consents.conftest import pdf_upload, png_upload, signed_information_consent
 from tests.homestart.test_query_counts import MAX_QUERIES
@@ -461,7 +462,7 @@ def test_scan_download_is_audited_every_time(client: Any, consent_world: Any) ->
         assert response["Content-Disposition"].startswith("attachment")
         assert consent_world.family.reference in response["Content-Disposition"]
         assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-        entries = AuditEntry.objects.filter(event=AuditEvent.SCAN_DOWNLOADED)
+        entries = AuditEntry.objects.filter(event=ConsentAuditEvent.SCAN_DOWNLOADED)
         assert entries.count() == expected
     entry = entries.latest("pk")
     assert entry.actor_id == consent_world.coordinator.pk
@@ -473,7 +474,7 @@ def test_a_consent_without_a_scan_has_nothing_to_download(client: Any, consent_w
     consent = _awaiting_consent(consent_world)
     client.force_login(consent_world.coordinator)
     assert client.get(reverse("consents:scan", args=[consent.pk])).status_code == 404
-    assert not AuditEntry.objects.filter(event=AuditEvent.SCAN_DOWNLOADED).exists()
+    assert not AuditEntry.objects.filter(event=ConsentAuditEvent.SCAN_DOWNLOADED).exists()
 
 
 # The register -----------------------------------------------------------------------------------------------------
@@ -511,9 +512,9 @@ def test_csv_export_contains_the_filtered_rows_only(client: Any, consent_world: 
     assert everything["Content-Type"].startswith("text/csv")
     assert everything["Content-Disposition"].startswith("attachment")
     assert len(_csv_rows(everything)) == 4
-    from homestart.models import AuditEntry, AuditEvent
+    from homestart.models import AuditEntry
 
-    exports = AuditEntry.objects.filter(event=AuditEvent.REGISTER_EXPORTED, actor=world.coordinator)
+    exports = AuditEntry.objects.filter(event=ConsentAuditEvent.REGISTER_EXPORTED, actor=world.coordinator)
     assert exports.count() == 3
     assert exports.latest("pk").additional_data["rows"] == 4
 

@@ -8,9 +8,10 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from families import selectors, services
+from families.audit import FamilyAuditEvent
 from families.models import Assignment, CaseNote, Family, FamilyStatus, ReferralOutcome
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import AuditEntry, AuditEvent, Role, User
+from homestart.models import AuditEntry, Role, User
 from tests.conftest import log_visit, make_family, make_user
 
 TODAY = timezone.localdate
@@ -208,12 +209,12 @@ def test_reading_notes_writes_one_access_entry_per_note(world: Any) -> None:
     log_visit(world.family, world.volunteer, note="two", days_ago=2)
     notes = services.case_notes_read(family=world.family, reader=world.coordinator)
     assert len(notes) == 2
-    entries = AuditEntry.objects.filter(event=AuditEvent.NOTE_READ, action=AuditEntry.Action.ACCESS)
+    entries = AuditEntry.objects.filter(event=FamilyAuditEvent.NOTE_READ, action=AuditEntry.Action.ACCESS)
     assert entries.count() == 2
     assert {e.actor_id for e in entries} == {world.coordinator.pk}
     assert {e.object_pk for e in entries} == {str(n.pk) for n in notes}
     assert services.case_notes_read(family=world.family, reader=world.dsl) == []
-    assert AuditEntry.objects.filter(event=AuditEvent.NOTE_READ).count() == 2
+    assert AuditEntry.objects.filter(event=FamilyAuditEvent.NOTE_READ).count() == 2
 
 
 @pytest.mark.postgres

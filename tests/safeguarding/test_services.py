@@ -10,11 +10,13 @@ from django.db import IntegrityError, InternalError, connection, transaction
 from django.utils import timezone
 
 from consents import services as consent_services
+from consents.audit import ConsentAuditEvent
 from consents.models import Category, Disclosure, DisclosureBasis
 from families.models import MemberKind
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import AuditEntry, AuditEvent
+from homestart.models import AuditEntry
 from safeguarding import services, workflow
+from safeguarding.audit import SafeguardingAuditEvent
 from safeguarding.models import Concern, ConcernStatus, ConcernStep, Decision, FollowUp, StepKind
 from tests.safeguarding.conftest import ACCOUNT, decide, discuss, raise_concern, refer, review
 
@@ -393,7 +395,7 @@ def test_p1_the_referral_is_a_disclosure_with_basis_safeguarding(sg_world: Any) 
     assert disclosure.reference_number == "MASH-2026-118"
     assert disclosure.categories == [Category.CONCERN, "contact_details", "household"]
     assert disclosure.recorded_by == sg_world.dsl and disclosure.shared
-    assert AuditEntry.objects.filter(event=AuditEvent.DISCLOSURE_RECORDED, object_pk=str(disclosure.pk)).exists()
+    assert AuditEntry.objects.filter(event=ConsentAuditEvent.DISCLOSURE_RECORDED, object_pk=str(disclosure.pk)).exists()
 
 
 def test_p12_every_step_leaves_an_audit_entry_with_its_actor_and_no_text(sg_world: Any) -> None:
@@ -435,7 +437,7 @@ def test_p12_every_step_leaves_an_audit_entry_with_its_actor_and_no_text(sg_worl
 def test_reading_a_concern_is_an_audit_access_entry(sg_world: Any) -> None:
     concern = raise_concern(sg_world)
     services.concern_read(concern=concern, reader=sg_world.dsl)
-    entry = AuditEntry.objects.get(event=AuditEvent.CONCERN_READ)
+    entry = AuditEntry.objects.get(event=SafeguardingAuditEvent.CONCERN_READ)
     assert (entry.actor, entry.object_pk, entry.action) == (sg_world.dsl, str(concern.pk), AuditEntry.Action.ACCESS)
     with pytest.raises(ActionNotAllowed):
         services.concern_read(concern=concern, reader=sg_world.colleague)

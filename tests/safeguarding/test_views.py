@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents.models import Disclosure
-from homestart.models import AuditEntry, AuditEvent
+from homestart.models import AuditEntry
+from safeguarding.audit import SafeguardingAuditEvent
 from safeguarding.models import Concern, ConcernStatus
 from tests.consents.test_pdf import needs_pdftotext, pdf_text
 from tests.safeguarding.conftest import ACCOUNT, decide, discuss, raise_concern, refer, review
@@ -152,7 +153,7 @@ def test_p12_the_lead_and_the_family_coordinator_read_it_in_full_and_each_read_i
     page = client.get(reverse("safeguarding:concern_detail", args=[concern.pk])).content.decode()
     assert ACCOUNT in page and sg_world.child.full_name in page
     assert "only the scheme's safeguarding leads and the family's coordinator can read this" in page
-    entry = AuditEntry.objects.filter(event=AuditEvent.CONCERN_READ).latest("pk")
+    entry = AuditEntry.objects.filter(event=SafeguardingAuditEvent.CONCERN_READ).latest("pk")
     assert (entry.actor, entry.object_pk, entry.action) == (
         getattr(sg_world, reader),
         str(concern.pk),
@@ -161,7 +162,9 @@ def test_p12_the_lead_and_the_family_coordinator_read_it_in_full_and_each_read_i
     assert entry.remote_addr == "127.0.0.1"
     family_page = client.get(reverse("families:detail", args=[sg_world.family.pk])).content.decode()
     assert f"concern {concern.pk}" in family_page
-    assert AuditEntry.objects.filter(event=AuditEvent.CONCERN_READ).count() == 2  # the family page listed it too
+    assert (
+        AuditEntry.objects.filter(event=SafeguardingAuditEvent.CONCERN_READ).count() == 2
+    )  # the family page listed it too
 
 
 @pytest.mark.parametrize("who", ["colleague", "other_dsl", "other_coordinator", "other_volunteer", "administrator"])
@@ -190,7 +193,9 @@ def test_p12_nobody_else_sees_that_a_concern_exists(client: Any, sg_world: Any, 
         text = response.content.decode(errors="replace") if response.status_code == 200 else ""
         for trace in ("MASH-2026-118", "Pat Duty", "Physical abuse", "Safeguarding decision", f"concern {concern.pk}"):
             assert trace not in text, f"{trace!r} shown to {who} on {url}"
-    assert not AuditEntry.objects.filter(event=AuditEvent.CONCERN_READ, actor=getattr(sg_world, who)).exists()
+    assert not AuditEntry.objects.filter(
+        event=SafeguardingAuditEvent.CONCERN_READ, actor=getattr(sg_world, who)
+    ).exists()
 
 
 def test_p12_the_referral_appears_in_the_register_for_those_who_may_read_the_concern(
@@ -352,7 +357,7 @@ def test_the_chronology_prints_concerns_steps_and_disclosures_in_date_order(clie
         < text.index("referral to Portsmouth MASH")
     )
     assert "MASH-2026-118" in text and sg_world.family.reference in text
-    entry = AuditEntry.objects.get(event=AuditEvent.CHRONOLOGY_PRINTED)
+    entry = AuditEntry.objects.get(event=SafeguardingAuditEvent.CHRONOLOGY_PRINTED)
     assert entry.actor == sg_world.dsl and len(entry.additional_data["sha256"]) == 64
 
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from families import services as family_services
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import AuditEntry, AuditEvent, Role
+from homestart.models import AuditEntry, Role
 from tests.conftest import make_family, make_user
 from volunteers import selectors, services
+from volunteers.audit import VolunteerAuditEvent
 from volunteers.models import SupervisionAction, SupervisionFamily, SupervisionSession
 from volunteers.permissions import can_read_supervision_part, can_read_whole_supervision
 
@@ -210,7 +211,7 @@ def test_p9_volunteer_keeps_their_own_supervision_after_the_assignment_ends(worl
 def _access(model: str, reader: Any) -> Any:
     return AuditEntry.objects.filter(
         action=AuditEntry.Action.ACCESS,
-        event=AuditEvent.SUPERVISION_READ,
+        event=VolunteerAuditEvent.SUPERVISION_READ,
         content_type__model=model,
         actor=reader,
     )

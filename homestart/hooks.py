@@ -1,0 +1,38 @@
+"""Hooks: how a lower floor announces an event that a higher floor acts on, without importing it.
+
+The app that owns the event defines the hook; an app above subscribes a function from its AppConfig.ready(); the
+owner calls the hook inside its own transaction, so a subscriber that raises undoes the whole action. See
+docs/adr/0007-floors-and-registries.md.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+
+class Hook:
+    """A named, ordered list of functions called with keyword arguments when the event happens."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._subscribers: list[Callable[..., None]] = []
+
+    def subscribe(self, subscriber: Callable[..., None]) -> Callable[..., None]:
+        """Add a function (once: subscribing it again from a second ready() call changes nothing)."""
+        if subscriber not in self._subscribers:
+            self._subscribers.append(subscriber)
+        return subscriber
+
+    @property
+    def subscribers(self) -> tuple[Callable[..., None], ...]:
+        return tuple(self._subscribers)
+
+    def __call__(self, **kwargs: Any) -> None:
+        for subscriber in self._subscribers:
+            subscriber(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._subscribers)} subscribers>"
+
+
+# A new account was created, inside the creating transaction: ``user=`` the account.
+account_created = Hook("homestart.account_created")
