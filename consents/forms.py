@@ -6,12 +6,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from consents import services
+from consents import bases, services
 from consents.models import (
     CONSENTABLE_CATEGORIES,
     ConsentMethod,
     ConsentStatus,
-    DisclosureBasis,
     DisclosureMethod,
     Purpose,
 )
@@ -257,8 +256,9 @@ class DisclosureForm(ConsentForm):
     disclosed_on = date_field("Date shared", "Enter the date it was shared")
     basis = forms.ChoiceField(
         label="On what basis was it shared?",
-        # A safeguarding referral is recorded from its concern, where the order of the steps is checked.
-        choices=[(value, label) for value, label in DisclosureBasis.choices if value != DisclosureBasis.SAFEGUARDING],
+        # Only the bases this page records: a safeguarding referral is recorded from its concern, where the order of
+        # the steps is checked.
+        choices=bases.register_choices,
         widget=forms.RadioSelect,
         help_text="Nothing about a family leaves the scheme without one of these.",
         error_messages={
@@ -347,7 +347,7 @@ class RegisterFilterForm(ConsentForm):
     basis = forms.ChoiceField(
         label="Basis",
         required=False,
-        choices=[("", "Any basis"), *DisclosureBasis.choices],
+        choices=lambda: [("", "Any basis"), *bases.choices()],
         error_messages={"invalid_choice": "Choose a basis from the list"},
     )
     shared = forms.ChoiceField(

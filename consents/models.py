@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from consents import bases
 from consents.storage import private_storage
 from families.models import Family, HouseholdMember, Professional
 from homestart.models import Scheme
@@ -225,9 +226,10 @@ class AgencyRequest(models.Model):
 
 
 class DisclosureBasis(models.TextChoices):
+    """This app's own lawful bases. Apps above register theirs in ``consents.bases`` (safeguarding: "safeguarding")."""
+
     CONSENT = "consent", "The family's signed consent"
     AGENCY_REQUEST = "agency_request", "An agency's request, with the family's written permission"
-    SAFEGUARDING = "safeguarding", "A safeguarding decision (a child may be at risk)"
 
 
 class DisclosureMethod(models.TextChoices):
@@ -248,13 +250,12 @@ class Disclosure(models.Model):
     reason = models.TextField(blank=True, help_text="Why not, for a decision not to share.")
     method = models.CharField(max_length=16, choices=DisclosureMethod.choices, blank=True)
     disclosed_on = models.DateField()
-    basis = models.CharField(max_length=24, choices=DisclosureBasis.choices, blank=True)
+    # The bases are a registry (consents.bases) that apps above extend, so the field lists no choices; the
+    # recording service refuses any basis nobody registered.
+    basis = models.CharField(max_length=24, blank=True)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures", null=True, blank=True)
     agency_request = models.ForeignKey(
         AgencyRequest, on_delete=models.PROTECT, related_name="disclosures", null=True, blank=True
-    )
-    concern = models.ForeignKey(
-        "safeguarding.Concern", on_delete=models.PROTECT, related_name="disclosures", null=True, blank=True
     )
     reference_number = models.CharField(
         max_length=60, blank=True, help_text="The receiving agency's reference, for a safeguarding referral."
@@ -270,7 +271,11 @@ class Disclosure(models.Model):
                     Q(shared=False, basis="")
                     | Q(shared=True, basis="consent", consent__isnull=False)
                     | Q(shared=True, basis="agency_request", agency_request__isnull=False)
-                    | Q(shared=True, basis="safeguarding", concern__isnull=False)
+                    # A basis registered by an app above keeps its evidence on that app's side.
+                    | (
+                        Q(shared=True, consent__isnull=True, agency_request__isnull=True)
+                        & ~Q(basis__in=["", "consent", "agency_request"])
+                    )
                 ),
                 name="disclosure_shared_has_a_basis",
             ),
@@ -279,6 +284,17 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure #{self.pk} about family {self.family_id}"
+
+    @property
+    def basis_label(self) -> str:
+        """The basis in plain English, from the registry ("" for a decision not to share)."""
+        return bases.label(self.basis)
+
+    @property
+    def basis_link(self) -> bases.BasisLink | None:
+        """How the register shows the basis (text and the evidence's page), or None for a decision not to share."""
+        basis = bases.get(self.basis)
+        return basis.describe(self) if basis is not None else None
 
 
 class Photo(models.Model):

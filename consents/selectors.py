@@ -7,6 +7,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from consents import bases
 from consents.models import (
     AgencyRequest,
     Consent,
@@ -63,17 +64,16 @@ def get_consent_for_user_or_404(user: Any, pk: Any) -> Consent:
 def disclosures(user: Any) -> QuerySet[Disclosure]:
     """The scheme's disclosure register, for its coordinators only.
 
-    A safeguarding referral is listed only for those who may read its concern (the scheme's safeguarding leads
-    and the family's coordinator): for anyone else the concern must not be seen to exist (P12).
+    Each basis narrows what is listed through its own filter (``consents.bases``): a safeguarding referral, for
+    example, is listed only for those who may read its concern; for anyone else it must not be seen to exist (P12).
     """
-    from safeguarding.selectors import concerns_for_user
-
-    return (
+    rows = (
         Disclosure.objects.filter(family__scheme_id=_scheme_or_none(user))
-        .filter(Q(concern__isnull=True) | Q(concern__in=concerns_for_user(user)))
+        .filter(bases.visible_filter(user))
         .select_related("family", "recipient__agency", "consent", "agency_request", "recorded_by")
         .order_by("-disclosed_on", "-pk")
     )
+    return bases.annotate(rows)
 
 
 def agency_requests(user: Any) -> QuerySet[AgencyRequest]:

@@ -13,9 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from consents import pdf
+from consents import bases, pdf
 from consents.audit import ConsentAuditEvent
 from consents.models import (
     AgencyRequest,
@@ -414,26 +416,80 @@ def consent_in_force(consent: Consent, on: datetime.date) -> bool:
 # Disclosures ----------------------------------------------------------------------------------------------------
 
 
-def _check_consent_basis(
+def _consent_refusal(
     consent: Consent, *, family: Family, recipient: Professional, categories: list[str], on: datetime.date
-) -> None:
+) -> str | None:
     if consent.family_id != family.pk:
-        raise DisclosureRefused("That consent belongs to another family.")
+        return "That consent belongs to another family."
     if consent.purpose == Purpose.PHOTOGRAPHS:
-        raise DisclosureRefused("A photo consent covers publicity photographs, not sharing information.")
+        return "A photo consent covers publicity photographs, not sharing information."
     if consent.status == ConsentStatus.WITHDRAWN:
-        raise DisclosureRefused("The family has withdrawn this consent.")
+        return "The family has withdrawn this consent."
     if consent.status == ConsentStatus.REFUSED:
-        raise DisclosureRefused("The family refused this consent.")
+        return "The family refused this consent."
     if consent.status == ConsentStatus.AWAITING_SIGNATURE:
-        raise DisclosureRefused("This consent has not been signed yet: record the signed letter first.")
+        return "This consent has not been signed yet: record the signed letter first."
     if consent.status == ConsentStatus.EXPIRED or consent.review_on < on:
-        raise DisclosureRefused(f"This consent expired on {consent.review_on:%-d %B %Y}: ask the family to renew it.")
+        return f"This consent expired on {consent.review_on:%-d %B %Y}: ask the family to renew it."
     if not consent.recipients.filter(pk=recipient.pk).exists():
-        raise DisclosureRefused(f"The consent does not cover sharing with {recipient.name}.")
+        return f"The consent does not cover sharing with {recipient.name}."
     missing = [Category(value).label for value in categories if value not in consent.categories]
     if missing:
-        raise DisclosureRefused("The consent does not cover: " + "; ".join(missing) + ".")
+        return "The consent does not cover: " + "; ".join(missing) + "."
+    return None
+
+
+def _consent_basis_check(proposal: bases.Proposal) -> str | None:
+    """The family's signed consent, in force, naming the recipient and every category (P3, P5)."""
+    if proposal.evidence is None:
+        return "Choose the signed consent this is shared under."
+    consent = Consent.objects.select_for_update().get(pk=proposal.evidence.pk)  # a racing withdrawal waits, or wins
+    return _consent_refusal(
+        consent, family=proposal.family, recipient=proposal.recipient, categories=proposal.categories, on=proposal.on
+    )
+
+
+def _request_basis_check(proposal: bases.Proposal) -> str | None:
+    """An agency's request about this family, answered within what it asked, with the family's written permission
+    in force (P6)."""
+    if proposal.evidence is None:
+        return "Choose the agency's request this answers."
+    request = AgencyRequest.objects.select_for_update().get(pk=proposal.evidence.pk)
+    family, recipient, categories = proposal.family, proposal.recipient, proposal.categories
+    if request.family_id != family.pk or not request.identifying:
+        return "That request is not about this family."
+    if recipient.agency_id != request.requester.agency_id:
+        return f"The request came from {request.requester.agency.name}, not {recipient.agency.name}."
+    missing = [Category(value).label for value in categories if value not in request.categories]
+    if missing:
+        return "The request did not ask for: " + "; ".join(missing) + "."
+    permission = (
+        Consent.objects.select_for_update()
+        .filter(agency_request=request, family=family, purpose=Purpose.AGENCY_REQUEST)
+        .order_by("-created_at")
+        .first()
+    )
+    if permission is None:
+        return "The family has not been asked: print the permission letter first."
+    return _consent_refusal(permission, family=family, recipient=recipient, categories=categories, on=proposal.on)
+
+
+CONSENT_BASIS = bases.Basis(
+    name=DisclosureBasis.CONSENT,
+    label=DisclosureBasis.CONSENT.label,
+    check=_consent_basis_check,
+    visible_to=lambda user: Q(),
+    describe=lambda disclosure: bases.BasisLink(
+        "Signed consent", reverse("consents:consent_detail", args=[disclosure.consent_id])
+    ),
+)
+AGENCY_REQUEST_BASIS = bases.Basis(
+    name=DisclosureBasis.AGENCY_REQUEST,
+    label=DisclosureBasis.AGENCY_REQUEST.label,
+    check=_request_basis_check,
+    visible_to=lambda user: Q(),
+    describe=lambda disclosure: bases.BasisLink("Agency's request, with written permission"),
+)
 
 
 class DisclosureRefused(ActionNotAllowed):
@@ -452,14 +508,16 @@ def disclosure_record(
     basis: str,
     consent: Consent | None = None,
     agency_request: AgencyRequest | None = None,
-    concern: Any = None,
+    evidence: Any = None,
     reference_number: str = "",
     actor: User,
 ) -> Disclosure:
     """Record information shared about a family, after checking its lawful basis under a row lock (P1, P3, P4, P6).
 
-    A safeguarding referral (P12) is called from ``safeguarding.services.concern_refer``; the basis check here
-    repeats the order rule so that no other caller can record one early.
+    The basis is looked up in ``consents.bases``; one nobody registered is refused. ``consent`` and
+    ``agency_request`` are the evidence for this app's own bases, ``evidence`` for a basis registered by an app
+    above (safeguarding passes the concern, and its basis repeats the workflow's order check, so that no caller
+    can record a referral early).
     """
     if not can_record_disclosure(actor, family):
         raise ActionNotAllowed("Only a coordinator of this scheme can record a disclosure.")
@@ -469,23 +527,22 @@ def disclosure_record(
         raise ActionNotAllowed("Say in a sentence what was shared.")
     if disclosed_on > timezone.localdate():
         raise ActionNotAllowed("The date cannot be in the future.")
-    if basis == DisclosureBasis.CONSENT:
-        if consent is None:
-            raise DisclosureRefused("Choose the signed consent this is shared under.")
-        consent = Consent.objects.select_for_update().get(pk=consent.pk)  # a racing withdrawal waits, or wins
-        _check_consent_basis(consent, family=family, recipient=recipient, categories=categories, on=disclosed_on)
-        agency_request = None
-    elif basis == DisclosureBasis.AGENCY_REQUEST:
-        if agency_request is None:
-            raise DisclosureRefused("Choose the agency's request this answers.")
-        agency_request = AgencyRequest.objects.select_for_update().get(pk=agency_request.pk)
-        _check_request_basis(agency_request, family=family, recipient=recipient, categories=categories, on=disclosed_on)
-        consent = None
-    elif basis == DisclosureBasis.SAFEGUARDING:
-        concern = _check_safeguarding_basis(concern, family=family, actor=actor)
-        consent = agency_request = None
-    else:
+    spec = bases.get(basis)
+    if spec is None:
         raise DisclosureRefused("Nothing about a family leaves the scheme without a lawful basis: choose one.")
+    consent = consent if basis == DisclosureBasis.CONSENT else None
+    agency_request = agency_request if basis == DisclosureBasis.AGENCY_REQUEST else None
+    proposal = bases.Proposal(
+        family=family,
+        recipient=recipient,
+        categories=categories,
+        on=disclosed_on,
+        actor=actor,
+        evidence=consent or agency_request or evidence,
+    )
+    refusal = spec.check(proposal)
+    if refusal:
+        raise DisclosureRefused(refusal)
     disclosure = save_or_refuse(
         Disclosure(
             family=family,
@@ -497,50 +554,14 @@ def disclosure_record(
             basis=basis,
             consent=consent,
             agency_request=agency_request,
-            concern=concern if basis == DisclosureBasis.SAFEGUARDING else None,
             reference_number=reference_number.strip(),
             recorded_by=actor,
         )
     )
+    if spec.link is not None:
+        spec.link(disclosure, proposal)
     audit.record_event(event=ConsentAuditEvent.DISCLOSURE_RECORDED, instance=disclosure, actor=actor)
     return disclosure
-
-
-def _check_safeguarding_basis(concern: Any, *, family: Family, actor: User) -> Any:
-    """A safeguarding referral needs its concern, in the order the safeguarding workflow allows (P12)."""
-    from safeguarding import workflow
-    from safeguarding.models import Concern
-
-    if concern is None:
-        raise DisclosureRefused("A safeguarding referral is recorded from its concern.")
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
-    if concern.family_id != family.pk:
-        raise DisclosureRefused("That concern is not about this family.")
-    refusal = workflow.refusal(concern, workflow.Action.REFER, actor)
-    if refusal:
-        raise DisclosureRefused(refusal)
-    return concern
-
-
-def _check_request_basis(
-    request: AgencyRequest, *, family: Family, recipient: Professional, categories: list[str], on: datetime.date
-) -> None:
-    if request.family_id != family.pk or not request.identifying:
-        raise DisclosureRefused("That request is not about this family.")
-    if recipient.agency_id != request.requester.agency_id:
-        raise DisclosureRefused(f"The request came from {request.requester.agency.name}, not {recipient.agency.name}.")
-    missing = [Category(value).label for value in categories if value not in request.categories]
-    if missing:
-        raise DisclosureRefused("The request did not ask for: " + "; ".join(missing) + ".")
-    permission = (
-        Consent.objects.select_for_update()
-        .filter(agency_request=request, family=family, purpose=Purpose.AGENCY_REQUEST)
-        .order_by("-created_at")
-        .first()
-    )
-    if permission is None:
-        raise DisclosureRefused("The family has not been asked: print the permission letter first.")
-    _check_consent_basis(permission, family=family, recipient=recipient, categories=categories, on=on)
 
 
 @transaction.atomic

@@ -399,8 +399,7 @@ def _register_csv(request: HttpRequest, rows: QuerySet[Disclosure], family: Fami
                 row.summary,
                 row.reason,
                 row.get_method_display(),
-                row.get_basis_display()
-                + (f" (their reference {row.reference_number})" if row.reference_number else ""),
+                row.basis_label + (f" (their reference {row.reference_number})" if row.reference_number else ""),
                 row.recorded_by.get_full_name() or row.recorded_by.username,
                 row.recorded_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
             )
@@ -467,7 +466,7 @@ def disclosure_new(request: HttpRequest, family: Family) -> HttpResponse:
             messages.success(
                 request,
                 f"Recorded in the register: shared with {disclosure.recipient.name} on "
-                f"{disclosure.disclosed_on:%-d %B %Y}, on the basis of {disclosure.get_basis_display().lower()}.",
+                f"{disclosure.disclosed_on:%-d %B %Y}, on the basis of {disclosure.basis_label.lower()}.",
             )
             return redirect("consents:family_register", pk=family.pk)
     today = timezone.localdate()

@@ -5,6 +5,8 @@ class SafeguardingConfig(AppConfig):
     name = "safeguarding"
 
     def ready(self) -> None:
-        from safeguarding import audit
+        from consents import bases
+        from safeguarding import audit, services
 
         audit.register()
+        bases.register(services.SAFEGUARDING_BASIS)

@@ -191,7 +191,7 @@ def chronology(user: Any, family: Family) -> list[ChronologyEntry]:
         for step in concern.steps.all():
             entries.append(_step_entry(step, concern))
     # A safeguarding referral appears as its concern's referral step; every other disclosure is listed here.
-    disclosures = Disclosure.objects.filter(family=family, concern__isnull=True)
+    disclosures = Disclosure.objects.filter(family=family, concern_step__isnull=True)
     for disclosure in disclosures.select_related("recipient__agency", "recorded_by"):
         entries.append(
             ChronologyEntry(
@@ -203,7 +203,7 @@ def chronology(user: Any, family: Family) -> list[ChronologyEntry]:
                 ),
                 detail=disclosure.summary if disclosure.shared else disclosure.reason,
                 by=_name(disclosure.recorded_by),
-                extra=[("Basis", disclosure.get_basis_display() or "Not shared")],
+                extra=[("Basis", disclosure.basis_label or "Not shared")],
             )
         )
     entries.sort(key=lambda entry: entry.on)

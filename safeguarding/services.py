@@ -15,12 +15,14 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from consents import bases as consent_bases
 from consents import pdf
 from consents import services as consent_services
-from consents.models import Category, DisclosureBasis
+from consents.models import Category, Disclosure
 from families.models import Family, HouseholdMember, MemberKind, Professional
 from families.selectors import is_assigned
 from homestart import audit
@@ -275,6 +277,50 @@ def concern_decide(
     )
 
 
+def _referral_basis_check(proposal: consent_bases.Proposal) -> str | None:
+    """A safeguarding referral needs its concern, about this family, at a point the workflow allows (P12)."""
+    if not isinstance(proposal.evidence, Concern):
+        return "A safeguarding referral is recorded from its concern."
+    concern = Concern.objects.select_for_update(of=("self",)).select_related("family").get(pk=proposal.evidence.pk)
+    if concern.family_id != proposal.family.pk:
+        return "That concern is not about this family."
+    return workflow.refusal(concern, Action.REFER, proposal.actor) or None
+
+
+def _referral_link(disclosure: Disclosure, proposal: consent_bases.Proposal) -> None:
+    """The referral is a step on the concern's timeline, pointing at its line of the register."""
+    concern = Concern.objects.select_for_update(of=("self",)).select_related("family").get(pk=proposal.evidence.pk)
+    _step(
+        concern,
+        Action.REFER,
+        proposal.actor,
+        kind=StepKind.REFERRAL,
+        occurred_on=disclosure.disclosed_on,
+        details=disclosure.summary,
+        disclosure=disclosure,
+    )
+
+
+def _referral_description(disclosure: Disclosure) -> consent_bases.BasisLink:
+    concern_id = getattr(disclosure, "safeguarding_concern_id", None) or disclosure.concern_step.concern_id
+    return consent_bases.BasisLink(
+        f"Safeguarding: concern {concern_id}", reverse("safeguarding:concern_detail", args=[concern_id])
+    )
+
+
+SAFEGUARDING_BASIS = consent_bases.Basis(
+    name="safeguarding",
+    label="A safeguarding decision (a child may be at risk)",
+    check=_referral_basis_check,
+    # Listed in the register only for those who may read the concern: for anyone else it does not exist.
+    visible_to=lambda user: Q(concern_step__concern__in=selectors.concerns_for_user(user)),
+    describe=_referral_description,
+    link=_referral_link,
+    annotate=lambda rows: rows.annotate(safeguarding_concern_id=F("concern_step__concern_id")),
+    from_register=False,
+)
+
+
 @transaction.atomic
 def concern_refer(
     *,
@@ -289,7 +335,8 @@ def concern_refer(
 ) -> ConcernStep:
     """The referral to children's social care or the police, recorded in the disclosure register with the basis
     "safeguarding" (P1, P12). Allowed only after the family was spoken to or a lead recorded why not, except for
-    an urgent concern, which may be referred at once."""
+    an urgent concern, which may be referred at once. The register's service checks the basis again and the
+    basis writes the referral step, so no caller can record a referral early or without its concern."""
     concern = _locked(concern, Action.REFER, actor)
     _check_date(referred_on, concern)
     categories = list(dict.fromkeys([Category.CONCERN, *categories]))
@@ -300,20 +347,12 @@ def concern_refer(
         summary=what_was_shared,
         method=method,
         disclosed_on=referred_on,
-        basis=DisclosureBasis.SAFEGUARDING,
-        concern=concern,
+        basis=SAFEGUARDING_BASIS.name,
+        evidence=concern,
         reference_number=reference_number,
         actor=actor,
     )
-    return _step(
-        concern,
-        Action.REFER,
-        actor,
-        kind=StepKind.REFERRAL,
-        occurred_on=referred_on,
-        details=what_was_shared.strip(),
-        disclosure=disclosure,
-    )
+    return disclosure.concern_step
 
 
 @transaction.atomic

@@ -155,7 +155,7 @@ def test_volunteer_raises_urgent_concern_and_lead_refers_it(
     second_phone.screenshot(path=str(screenshots / "sg-07-phone-register.png"), full_page=True)
 
     disclosure = Disclosure.objects.get()
-    assert (disclosure.basis, disclosure.concern_id, disclosure.reference_number) == (
+    assert (disclosure.basis, disclosure.concern_step.concern_id, disclosure.reference_number) == (
         "safeguarding",
         concern.pk,
         "MASH-26-4471",

@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from consents import services as consent_services
 from consents.audit import ConsentAuditEvent
-from consents.models import Category, Disclosure, DisclosureBasis
+from consents.models import Category, Disclosure
 from families.models import MemberKind
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry
 from safeguarding import services, workflow
 from safeguarding.audit import SafeguardingAuditEvent
 from safeguarding.models import Concern, ConcernStatus, ConcernStep, Decision, FollowUp, StepKind
+from safeguarding.services import SAFEGUARDING_BASIS
 from tests.safeguarding.conftest import ACCOUNT, decide, discuss, raise_concern, refer, review
 
 pytestmark = pytest.mark.django_db
@@ -206,7 +207,7 @@ def test_p12_no_referral_before_the_family_is_spoken_to_or_an_exception_is_recor
     step = refer(sg_world, concern)
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.REFERRED
-    assert step.kind == StepKind.REFERRAL and step.disclosure.basis == DisclosureBasis.SAFEGUARDING
+    assert step.kind == StepKind.REFERRAL and step.disclosure.basis == SAFEGUARDING_BASIS.name
 
 
 def test_p12_a_lead_may_record_why_the_family_is_not_told_first_and_then_refer(sg_world: Any) -> None:
@@ -274,8 +275,8 @@ def test_the_register_service_refuses_a_safeguarding_disclosure_out_of_order(sg_
             summary="Everything.",
             method="phone",
             disclosed_on=timezone.localdate(),
-            basis=DisclosureBasis.SAFEGUARDING,
-            concern=concern,
+            basis=SAFEGUARDING_BASIS.name,
+            evidence=concern,
             actor=sg_world.dsl,
         )
     with pytest.raises(consent_services.DisclosureRefused, match="recorded from its concern"):
@@ -286,7 +287,7 @@ def test_the_register_service_refuses_a_safeguarding_disclosure_out_of_order(sg_
             summary="Everything.",
             method="phone",
             disclosed_on=timezone.localdate(),
-            basis=DisclosureBasis.SAFEGUARDING,
+            basis=SAFEGUARDING_BASIS.name,
             actor=sg_world.dsl,
         )
     assert not Disclosure.objects.exists()
@@ -391,7 +392,11 @@ def test_p1_the_referral_is_a_disclosure_with_basis_safeguarding(sg_world: Any) 
     step = refer(sg_world, concern)
     disclosure = Disclosure.objects.get()
     assert disclosure == step.disclosure
-    assert (disclosure.basis, disclosure.concern, disclosure.recipient) == ("safeguarding", concern, sg_world.mash)
+    assert (disclosure.basis, disclosure.concern_step.concern, disclosure.recipient) == (
+        "safeguarding",
+        concern,
+        sg_world.mash,
+    )
     assert disclosure.reference_number == "MASH-2026-118"
     assert disclosure.categories == [Category.CONCERN, "contact_details", "household"]
     assert disclosure.recorded_by == sg_world.dsl and disclosure.shared
