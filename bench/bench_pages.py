@@ -161,8 +161,8 @@ def main() -> int:
 
     from families.models import Assignment, CaseNote, Family, FamilyStatus, Visit
     from families.selectors import ACTIVE_STATUSES
-    from homestart.management.commands.seed_scale import SCALE_CODE_REGEX
     from homestart.models import AuditEntry, Role, Scheme, User
+    from office.management.commands.seed_scale import SCALE_CODE_REGEX
 
     call_command("migrate", verbosity=0)
     seeded = Scheme.objects.filter(code__regex=SCALE_CODE_REGEX).exists()

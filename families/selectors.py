@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Replace, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -22,6 +22,7 @@ from families.models import (
     ReferralOutcome,
     Visit,
 )
+from families.permissions import can_manage_family, is_family_coordinator
 from homestart.decorators import loads
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_volunteer
@@ -34,12 +35,12 @@ ACTIVE_STATUSES = (
 )
 
 
-def object_permission_filter(user: Any, perm: str, queryset: QuerySet) -> QuerySet:
+def object_permission_filter(user: User, perm: str, queryset: QuerySet) -> QuerySet:
     """Objects the user holds ``perm`` on, by object permission only: no superuser or global bypass."""
     return get_objects_for_user(user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False)
 
 
-def families_for_user(user: Any) -> QuerySet[Family]:
+def families_for_user(user: User) -> QuerySet[Family]:
     """Families the user may open: a coordinator's whole scheme; a volunteer's current assignments; else none."""
     if can_coordinate(user):
         return Family.objects.filter(scheme_id=user.scheme_id)
@@ -48,14 +49,14 @@ def families_for_user(user: Any) -> QuerySet[Family]:
     return Family.objects.none()
 
 
-def get_family_for_user_or_404(user: Any, pk: Any) -> Family:
+def get_family_for_user_or_404(user: User, pk: Any) -> Family:
     try:
         return families_for_user(user).select_related("lead_coordinator", "health_visitor__agency").get(pk=pk)
     except (Family.DoesNotExist, ValueError, TypeError):
         raise Http404("No such family") from None
 
 
-def case_notes_for_user(user: Any, family: Family) -> QuerySet[CaseNote]:
+def case_notes_for_user(user: User, family: Family) -> QuerySet[CaseNote]:
     """Private notes about the family that the user holds the read permission on (author while assigned, coordinator)."""
     if not (can_coordinate(user) or is_volunteer(user)):
         return CaseNote.objects.none()
@@ -63,8 +64,26 @@ def case_notes_for_user(user: Any, family: Family) -> QuerySet[CaseNote]:
     return object_permission_filter(user, "families.view_casenote", notes)
 
 
-def is_assigned(user: Any, family: Family) -> bool:
+def is_assigned(user: User, family: Family) -> bool:
     return Assignment.objects.filter(family=family, volunteer_id=user.pk, ended_on__isnull=True).exists()
+
+
+@dataclass(frozen=True)
+class CaseFileReader:
+    """How the person reading a family's case file stands to the family, worked out once for every section."""
+
+    can_manage: bool
+    is_assigned: bool
+    is_family_coordinator: bool
+
+
+def case_file_reader(user: User, family: Family) -> CaseFileReader:
+    """The reader's standing for the case file's sections (one query, for the open assignment)."""
+    return CaseFileReader(
+        can_manage=can_manage_family(user, family),
+        is_assigned=is_assigned(user, family),
+        is_family_coordinator=is_family_coordinator(user, family),
+    )
 
 
 def open_assignments(family: Family) -> QuerySet[Assignment]:
@@ -75,7 +94,7 @@ def assignment_history(family: Family) -> QuerySet[Assignment]:
     return family.assignments.select_related("volunteer", "assigned_by").order_by("-started_on", "-pk")
 
 
-def get_open_assignment_for_user_or_404(user: Any, family: Family, pk: Any) -> Assignment:
+def get_open_assignment_for_user_or_404(user: User, family: Family, pk: Any) -> Assignment:
     try:
         return open_assignments(family).get(pk=pk)
     except (Assignment.DoesNotExist, ValueError, TypeError):
@@ -86,7 +105,7 @@ def visits_for_family(family: Family) -> QuerySet[Visit]:
     return family.visits.select_related("volunteer").order_by("-visited_on", "-pk")
 
 
-def referrals_waiting(user: Any) -> QuerySet[Referral]:
+def referrals_waiting(user: User) -> QuerySet[Referral]:
     """Referrals in the coordinator's scheme still waiting for a decision or on the waiting list."""
     if not can_coordinate(user):
         return Referral.objects.none()
@@ -99,7 +118,7 @@ def referrals_waiting(user: Any) -> QuerySet[Referral]:
     )
 
 
-def get_referral_for_user_or_404(user: Any, pk: Any) -> Referral:
+def get_referral_for_user_or_404(user: User, pk: Any) -> Referral:
     if not can_coordinate(user):
         raise Http404("No such referral")
     try:
@@ -110,11 +129,23 @@ def get_referral_for_user_or_404(user: Any, pk: Any) -> Referral:
         raise Http404("No such referral") from None
 
 
+REFERRAL_RELATED = ("referrer__agency", "decided_by", "received_by")
+
+
 def family_referrals(family: Family) -> QuerySet[Referral]:
-    return family.referrals.select_related("referrer__agency", "decided_by", "received_by")
+    return family.referrals.select_related(*REFERRAL_RELATED)
 
 
-def caseload_counts(user: Any) -> list[tuple[str, str, int]]:
+def referrals_on_family(family: Family) -> list[Referral]:
+    """The family's referrals, newest first. Loaded onto the family once (Django's prefetch cache), so the parts
+    of a page that list them share one query."""
+    prefetch_related_objects(
+        [family], Prefetch("referrals", queryset=Referral.objects.select_related(*REFERRAL_RELATED))
+    )
+    return list(family.referrals.all())
+
+
+def caseload_counts(user: User) -> list[tuple[str, str, int]]:
     """How many of the coordinator's own families are in each status, every status listed (one query)."""
     rows = (
         Family.objects.filter(scheme_id=user.scheme_id, lead_coordinator_id=user.pk)
@@ -125,7 +156,7 @@ def caseload_counts(user: Any) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in FamilyStatus.choices]
 
 
-def caseload(user: Any, status: str | None = None) -> QuerySet[Family]:
+def caseload(user: User, status: str | None = None) -> QuerySet[Family]:
     """The coordinator's own families, with current volunteers and the date of the last visit, newest first."""
     families = Family.objects.filter(scheme_id=user.scheme_id, lead_coordinator_id=user.pk)
     if status:
@@ -139,7 +170,7 @@ def caseload(user: Any, status: str | None = None) -> QuerySet[Family]:
     )
 
 
-def search_families(user: Any, query: str) -> QuerySet[Family]:
+def search_families(user: User, query: str) -> QuerySet[Family]:
     """Families the user may open whose reference, name or postcode matches; never across schemes."""
     query = query.strip()
     if not query:
@@ -161,13 +192,12 @@ def search_families(user: Any, query: str) -> QuerySet[Family]:
     )
 
 
-def volunteers_in_scheme(user: Any) -> QuerySet[User]:
+def volunteers_in_scheme(user: User) -> QuerySet[User]:
     """Active volunteers in the coordinator's scheme, with their current families."""
     if not can_coordinate(user):
         return User.objects.none()
     return (
         User.objects.filter(scheme_id=user.scheme_id, role=Role.VOLUNTEER, is_active=True)
-        .select_related("volunteer_profile")
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -179,7 +209,7 @@ def volunteers_in_scheme(user: Any) -> QuerySet[User]:
     )
 
 
-def volunteer_families(user: Any) -> QuerySet[Family]:
+def volunteer_families(user: User) -> QuerySet[Family]:
     """A volunteer's current families, with the date of their own last visit to each."""
     return (
         families_for_user(user)
@@ -191,14 +221,14 @@ def volunteer_families(user: Any) -> QuerySet[Family]:
     )
 
 
-def professionals_in_scheme(user: Any) -> QuerySet[Professional]:
+def professionals_in_scheme(user: User) -> QuerySet[Professional]:
     return Professional.objects.filter(agency__scheme_id=user.scheme_id).select_related("agency").order_by("name")
 
 
 # --- Family groups (P10) -----------------------------------------------------------------------------------------
 
 
-def family_group_sessions(user: Any) -> QuerySet[FamilyGroupSession]:
+def family_group_sessions(user: User) -> QuerySet[FamilyGroupSession]:
     """The scheme's family group sessions, newest first, for its coordinators only, with how many came."""
     if not can_coordinate(user):
         return FamilyGroupSession.objects.none()
@@ -209,7 +239,7 @@ def family_group_sessions(user: Any) -> QuerySet[FamilyGroupSession]:
     )
 
 
-def get_family_group_for_user_or_404(user: Any, pk: Any) -> FamilyGroupSession:
+def get_family_group_for_user_or_404(user: User, pk: Any) -> FamilyGroupSession:
     if not can_coordinate(user):
         raise Http404("No such session")
     try:
@@ -225,7 +255,7 @@ def get_family_group_for_user_or_404(user: Any, pk: Any) -> FamilyGroupSession:
         raise Http404("No such session") from None
 
 
-def families_for_groups(user: Any) -> QuerySet[Family]:
+def families_for_groups(user: User) -> QuerySet[Family]:
     """Families of the coordinator's scheme who may come to its groups: any but those whose referral was declined."""
     if not can_coordinate(user):
         return Family.objects.none()
@@ -236,7 +266,7 @@ def families_for_groups(user: Any) -> QuerySet[Family]:
     )
 
 
-def people_in_scheme(user: Any, role: str) -> QuerySet[User]:
+def people_in_scheme(user: User, role: str) -> QuerySet[User]:
     """Active people of the coordinator's scheme in one role (staff or volunteers present at a group)."""
     if not can_coordinate(user):
         return User.objects.none()
@@ -251,7 +281,7 @@ class MonthOfGroups:
     families: int
 
 
-def family_group_figures(user: Any, *, months: int = 12) -> list[MonthOfGroups]:
+def family_group_figures(user: User, *, months: int = 12) -> list[MonthOfGroups]:
     """Family group attendance for the coordinator's scheme, one row per month for the last ``months`` months
     (this one included, newest first, empty months shown): sessions held, family attendances and distinct
     families. Two queries, whatever the number of sessions."""
@@ -300,5 +330,4 @@ def _month(value: Any) -> datetime.date:
 
 # View decorators that load an object through its selector (404 for what the user may not open).
 load_family = loads(get_family_for_user_or_404)
-
 load_group = loads(get_family_group_for_user_or_404)

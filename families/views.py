@@ -1,4 +1,7 @@
-"""Pages about families. Thin: load through a selector, validate a form, call one service, redirect."""
+"""Pages about families. Thin: load through a selector, validate a form, call one service, redirect.
+
+The family's own page (``families:detail``) combines several apps, so it is composed on the top floor (office).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,8 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from consents import selectors as consent_selectors
-from consents.permissions import can_handle_consents
 from families import selectors, services
 from families.forms import (
     MEMBER_ROWS_SHOWN,
@@ -25,16 +26,13 @@ from families.forms import (
     VisitForm,
 )
 from families.models import Family, FamilyStatus, ReferralOutcome
-from families.permissions import can_log_visit, can_manage_family, is_family_coordinator
+from families.permissions import can_log_visit
 from families.selectors import load_family
 from homestart.decorators import coordinator_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.selectors import active_coordinators
-from safeguarding.services import family_safeguarding_read
-from volunteers import services as supervision_services
 
 GET_POST = require_http_methods(["GET", "POST"])
-VISITS_SHOWN = 50
 
 
 @require_http_methods(["GET"])
@@ -160,57 +158,6 @@ def professional_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{professional.name} has been added to the directory.")
             return redirect("families:referral_new")
     return render(request, "families/professional_new.html", {"form": form})
-
-
-@require_http_methods(["GET"])
-@login_required
-@load_family
-def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
-    user = request.user
-    manage = can_manage_family(user, family)
-    assigned = selectors.is_assigned(user, family)
-    visits = selectors.visits_for_family(family)
-    if not manage:
-        visits = visits.filter(volunteer=user)
-    visits = list(visits[:VISITS_SHOWN])
-    notes = services.case_notes_read(family=family, reader=user, limit=VISITS_SHOWN)
-    supervision_parts = supervision_services.supervision_parts_read(family=family, reader=user)
-    notes_by_visit = {note.visit_id: note for note in notes if note.visit_id}
-    for visit in visits:
-        visit.private_note = notes_by_visit.pop(visit.pk, None)
-    # Consents and sharing: the scheme's coordinators only (P7). A constant number of queries (prefetched).
-    handles_consents = can_handle_consents(user, family)
-    consents = list(consent_selectors.consent_histories_for_family(user, family)) if handles_consents else []
-    notice_needed = (
-        handles_consents
-        and family.status == FamilyStatus.SUPPORTED
-        and not consent_selectors.support_agreed_letters(user, family).exists()
-    )
-    safeguarding = family_safeguarding_read(family=family, reader=user, is_assigned=assigned)
-    return render(
-        request,
-        "families/family_detail.html",
-        {
-            "family": family,
-            "members": family.members.all(),
-            "referrals": selectors.family_referrals(family) if manage else [],
-            "assignments": selectors.assignment_history(family) if manage else [],
-            "visits": visits,
-            "notes": notes,
-            "other_notes": [note for note in notes if note.visit_id is None or note.visit_id in notes_by_visit],
-            "show_notes": bool(notes) or is_family_coordinator(user, family) or assigned,
-            "can_manage": manage,
-            "can_log_visit": can_log_visit(user, family, is_assigned=assigned),
-            "is_family_coordinator": is_family_coordinator(user, family),
-            "can_assign": manage and family.status in (FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED),
-            "can_end_support": manage and family.status in (FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED),
-            "can_handle_consents": handles_consents,
-            "consents": consents,
-            "support_notice_needed": notice_needed,
-            "supervision_parts": supervision_parts,
-            "safeguarding": safeguarding,
-        },
-    )
 
 
 @GET_POST

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "volunteers",
     "consents",
     "safeguarding",
+    "office",  # the top floor: pages that combine the apps above
 ]
 
 MIDDLEWARE = [
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "homestart.context_processors.navigation",
+                "office.context_processors.navigation",
             ],
         },
     },

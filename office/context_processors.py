@@ -6,9 +6,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
+from safeguarding.permissions import is_safeguarding_lead
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The links of the signed-in person's role, in menu order, the one for this page marked current."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
         return {"nav_items": []}  # nothing to navigate to before the second factor
@@ -21,7 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Consents", reverse("consents:overview")),
             ("Register", reverse("consents:register")),
         ]
-        if user.is_safeguarding_lead:
+        if is_safeguarding_lead(user):
             items.insert(-1, ("Safeguarding", reverse("safeguarding:dashboard")))
     elif is_volunteer(user):
         items = [("My families", reverse("volunteers:home")), ("Supervision", reverse("volunteers:my_supervision"))]

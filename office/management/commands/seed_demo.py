@@ -19,12 +19,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consents import services as consent_services
 from consents.models import Category, ConsentMethod, DisclosureMethod, Purpose
-from consents.pdf import render_html
 from consents.wordings import STARTER_WORDINGS
 from families import services as family_services
 from families.models import AgencyKind, MemberKind, ReferralOutcome
 from homestart import services
 from homestart.models import Role, Scheme, User
+from homestart.pdf import render_html
 from safeguarding import services as safeguarding_services
 from safeguarding.models import ConcernCategory, Decision
 from volunteers import services as volunteer_services

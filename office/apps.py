@@ -1,0 +1,8 @@
+"""The top floor's app configuration."""
+
+from django.apps import AppConfig
+
+
+class OfficeConfig(AppConfig):
+    name = "office"
+    verbose_name = "The scheme office"

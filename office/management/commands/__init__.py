@@ -1,0 +1,1 @@
+"""Commands that build data across every app (demo and benchmark seeding)."""
