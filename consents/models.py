@@ -211,6 +211,11 @@ class AgencyRequest(models.Model):
     status = models.CharField(max_length=24, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
     outcome_note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who closed the request (answered or declined) and when; set by the closing service, empty while it is open.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -7,7 +7,7 @@ one through.
 
 import datetime
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from consents import bases, pdf
+from consents import bases, selectors
 from consents.audit import ConsentAuditEvent
 from consents.models import (
     AgencyRequest,
@@ -39,10 +39,10 @@ from consents.models import (
 )
 from consents.permissions import can_handle_consents, can_record_disclosure
 from families.models import Family, FamilyStatus, HouseholdMember, MemberKind, Professional
-from homestart import audit
+from homestart import audit, pdf
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import Scheme, User
-from homestart.permissions import can_administer, can_coordinate
+from homestart.models import AuditEntry, Scheme, User
+from homestart.permissions import can_administer, can_coordinate, is_scheme_coordinator
 
 CONSENT_TRANSITIONS: dict[str, set[str]] = {
     ConsentStatus.AWAITING_SIGNATURE: {ConsentStatus.SIGNED, ConsentStatus.REFUSED},
@@ -193,6 +193,13 @@ def consent_letter_reprint(*, consent: Consent, actor: User) -> tuple[Letter, by
 # Consents -------------------------------------------------------------------------------------------------------
 
 
+class PhotoConsentAlreadyAsked(ActionNotAllowed):
+    """A photo consent form is printed once: not while one covers the photo, nor while one waits for a signature."""
+
+    def __init__(self, family: Family) -> None:
+        super().__init__(f"The {family.family_name} family has already been asked about this photograph")
+
+
 @transaction.atomic
 def consent_request(
     *,
@@ -210,7 +217,8 @@ def consent_request(
     """Ask a family for consent: fix its scope on the current wording and (unless told not to) print the letter.
 
     A page that offers its own "Print the letter" button passes ``print_letter=False``, so that only letters
-    really printed are on record (P5).
+    really printed are on record (P5). A family is asked about a photograph once (``PhotoConsentAlreadyAsked``):
+    again only once its answer was a refusal, or its consent was withdrawn or is past its review date (P11).
     """
     _require_consent_handler(actor, family)
     if signer.family_id != family.pk or signer.kind != MemberKind.ADULT:
@@ -225,6 +233,11 @@ def consent_request(
             photo.scheme_id != family.scheme_id or not photo.families.filter(pk=family.pk).exists() for photo in photos
         ):
             raise ActionNotAllowed("Choose photographs this family is in.")
+        # Locked, so that two coordinators printing at once cannot both ask the family about the same photograph.
+        today = timezone.localdate()
+        for photo in Photo.objects.select_for_update().filter(pk__in=[chosen.pk for chosen in photos]).order_by("pk"):
+            if not selectors.photo_consent_row(photo, family, today).can_print:
+                raise PhotoConsentAlreadyAsked(family)
     else:
         categories = _clean_categories(categories)
         if not recipients:
@@ -411,6 +424,18 @@ def consents_expire(*, today: datetime.date | None = None) -> int:
 def consent_in_force(consent: Consent, on: datetime.date) -> bool:
     """Signed, not withdrawn or expired, and not past its review date on the given day."""
     return consent.status == ConsentStatus.SIGNED and consent.review_on >= on
+
+
+@transaction.atomic
+def scan_download_record(*, scan: SignedScan, consent: Consent, actor: User) -> AuditEntry:
+    """Put a download of the scan of a consent's signed letter in the audit log: every one is (SECURITY 16, 17)."""
+    _require_consent_handler(actor, consent.family)
+    return audit.record_event(
+        event=ConsentAuditEvent.SCAN_DOWNLOADED,
+        instance=scan,
+        actor=actor,
+        extra={"consent": consent.pk, "family": consent.family_id},
+    )
 
 
 # Disclosures ----------------------------------------------------------------------------------------------------
@@ -641,6 +666,28 @@ def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> 
     return sent
 
 
+@transaction.atomic
+def register_export_record(
+    *, family: Family | None, scheme: Scheme, row_count: int, filters: Mapping[str, str], actor: User
+) -> AuditEntry:
+    """Put an export of the disclosure register (the scheme's, or one family's) in the audit log, with how many rows
+    it held and the filters as typed (SECURITY 10, 17)."""
+    if not is_scheme_coordinator(actor, scheme.pk) or (family is not None and family.scheme_id != scheme.pk):
+        raise ActionNotAllowed("Only a coordinator of this scheme can export its disclosure register.")
+    return audit.record_event(
+        event=ConsentAuditEvent.REGISTER_EXPORTED,
+        instance=family or scheme,
+        actor=actor,
+        # Filters as typed, made safe to store (no NUL characters, which PostgreSQL's JSON cannot hold; short).
+        extra={
+            "rows": row_count,
+            "filters": {
+                key.replace("\x00", "")[:40]: value.replace("\x00", "")[:100] for key, value in filters.items()
+            },
+        },
+    )
+
+
 # Agency requests ------------------------------------------------------------------------------------------------
 
 
@@ -717,9 +764,9 @@ def agency_request_ask_family(
 
 @transaction.atomic
 def agency_request_close(*, request: AgencyRequest, fulfilled: bool, note: str, actor: User) -> AgencyRequest:
-    """Close a request as answered or declined, saying how."""
+    """Close a request as answered or declined, saying how; who closed it, and when, is kept on the request."""
     request = AgencyRequest.objects.select_for_update().get(pk=request.pk)
-    if not can_coordinate(actor) or actor.scheme_id != request.scheme_id:
+    if not is_scheme_coordinator(actor, request.scheme_id):
         raise ActionNotAllowed("Only a coordinator of this scheme can close a request.")
     if not note.strip():
         raise ActionNotAllowed("Say how the request was answered, or why it was declined.")
@@ -727,7 +774,9 @@ def agency_request_close(*, request: AgencyRequest, fulfilled: bool, note: str, 
         raise ActionNotAllowed("Record what was shared in the disclosure register before marking the request answered.")
     _move_request(request, RequestStatus.FULFILLED if fulfilled else RequestStatus.DECLINED)
     request.outcome_note = note.strip()
-    request.save(update_fields=["outcome_note"])
+    request.closed_by = actor
+    request.closed_at = timezone.now()
+    request.save(update_fields=["outcome_note", "closed_by", "closed_at"])
     return request
 
 
@@ -746,7 +795,7 @@ def photo_record(
     actor: User,
 ) -> Photo:
     """Record a photograph from an event and the families in it (not yet usable: each family must consent, P11)."""
-    if not can_coordinate(actor) or actor.scheme_id != scheme.pk:
+    if not is_scheme_coordinator(actor, scheme.pk):
         raise ActionNotAllowed("Only a coordinator of this scheme can record photographs.")
     if not families or any(family.scheme_id != scheme.pk for family in families):
         raise ActionNotAllowed("Choose the families in the photograph.")

@@ -21,7 +21,7 @@ def publish_wordings(scheme: Any, actor: Any) -> None:
 
 
 def pdf_upload(name: str = "signed.pdf") -> SimpleUploadedFile:
-    from consents.pdf import render_html
+    from homestart.pdf import render_html
 
     return SimpleUploadedFile(name, render_html("<p>Signed letter</p>"), content_type="application/pdf")
 

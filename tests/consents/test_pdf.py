@@ -22,10 +22,11 @@ import weasyprint
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from consents import pdf, services
+from consents import services
 from consents.models import Category, Letter, LetterKind, Purpose
 from families import services as family_services
 from families.models import AgencyKind, MemberKind, Professional, ReferralOutcome
+from homestart import pdf
 from homestart import services as homestart_services
 from homestart.models import AuditEntry, Role
 from tests.conftest import make_family, make_user

@@ -9,7 +9,9 @@ from django.db import connection
 from django.utils import timezone
 
 from consents import selectors, services
+from consents.audit import ConsentAuditEvent
 from consents.models import (
+    AgencyRequest,
     Category,
     Consent,
     ConsentEvent,
@@ -20,6 +22,7 @@ from consents.models import (
     Letter,
     Purpose,
     RequestStatus,
+    SignedScan,
 )
 from consents.services import DisclosureRefused
 from families.models import AgencyKind
@@ -589,3 +592,160 @@ def test_expire_command_records_an_event_once(consent_world: Any) -> None:
     assert out.getvalue().splitlines() == ["1 consent expired.", "0 consents expired."]
     event = consent.events.get(kind="expired")
     assert event.recorded_by is None and event.method == "review_date_passed"
+
+
+# Audit entries written by services -----------------------------------------------------------------------------
+
+
+def test_scan_download_record_writes_its_audit_entry(consent_world: Any) -> None:
+    consent = signed_information_consent(consent_world)
+    scan = selectors.latest_scan(consent)
+    assert scan == SignedScan.objects.get()
+    services.scan_download_record(scan=scan, consent=consent, actor=consent_world.coordinator)
+    entry = AuditEntry.objects.get(event=ConsentAuditEvent.SCAN_DOWNLOADED)
+    assert entry.action == AuditEntry.Action.ACCESS and entry.actor == consent_world.coordinator
+    assert entry.content_type.model == "signedscan" and entry.object_id == scan.pk
+    assert entry.additional_data == {"consent": consent.pk, "family": consent_world.family.pk}
+
+
+def test_scan_download_record_refuses_anyone_but_the_familys_coordinators(consent_world: Any) -> None:
+    consent = signed_information_consent(consent_world)
+    scan = selectors.latest_scan(consent)
+    for actor in (consent_world.other_coordinator, consent_world.volunteer, consent_world.administrator):
+        with pytest.raises(ActionNotAllowed):
+            services.scan_download_record(scan=scan, consent=consent, actor=actor)
+    assert not AuditEntry.objects.filter(event=ConsentAuditEvent.SCAN_DOWNLOADED).exists()
+
+
+def test_register_export_record_writes_the_row_count_and_the_filters_made_safe(consent_world: Any) -> None:
+    world = consent_world
+    services.register_export_record(
+        family=None,
+        scheme=world.scheme,
+        row_count=3,
+        filters={"shared": "yes", "date\x00_from": "2024-\x0001-01", "k" * 50: "v" * 150},
+        actor=world.coordinator,
+    )
+    services.register_export_record(
+        family=world.family, scheme=world.scheme, row_count=0, filters={}, actor=world.coordinator
+    )
+    scheme_wide, family_only = AuditEntry.objects.filter(event=ConsentAuditEvent.REGISTER_EXPORTED).order_by("pk")
+    assert scheme_wide.actor == world.coordinator and scheme_wide.action == AuditEntry.Action.ACCESS
+    assert (scheme_wide.content_type.model, scheme_wide.object_id) == ("scheme", world.scheme.pk)
+    assert scheme_wide.additional_data == {
+        "rows": 3,
+        "filters": {"shared": "yes", "date_from": "2024-01-01", "k" * 40: "v" * 100},
+    }
+    assert (family_only.content_type.model, family_only.object_id) == ("family", world.family.pk)
+    assert family_only.additional_data == {"rows": 0, "filters": {}}
+
+
+def test_register_export_record_refuses_anyone_but_the_schemes_coordinators(consent_world: Any) -> None:
+    world = consent_world
+    for actor, family in (
+        (world.other_coordinator, None),
+        (world.volunteer, None),
+        (world.administrator, None),
+        (world.coordinator, world.other_family),  # another scheme's family in this scheme's register
+    ):
+        with pytest.raises(ActionNotAllowed, match="export its disclosure register"):
+            services.register_export_record(family=family, scheme=world.scheme, row_count=0, filters={}, actor=actor)
+    assert not AuditEntry.objects.filter(event=ConsentAuditEvent.REGISTER_EXPORTED).exists()
+
+
+# Closing an agency request -------------------------------------------------------------------------------------
+
+
+def _statistical_request(world: Any) -> AgencyRequest:
+    return services.agency_request_receive(
+        requester=world.health_visitor,
+        received_on=TODAY(),
+        purpose="Numbers for the annual report",
+        categories=[Category.SUPPORT_STATUS],
+        identifying=False,
+        family=None,
+        due_on=TODAY() + datetime.timedelta(days=14),
+        actor=world.coordinator,
+    )
+
+
+def test_closing_a_request_keeps_who_closed_it_and_when(consent_world: Any) -> None:
+    request = _statistical_request(consent_world)
+    assert request.closed_by is None and request.closed_at is None  # open: nobody has closed it
+    before = timezone.now()
+    services.agency_request_close(
+        request=request, fulfilled=True, note="Figures sent by email.", actor=consent_world.dsl
+    )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.FULFILLED
+    assert request.closed_by == consent_world.dsl
+    assert before <= request.closed_at <= timezone.now()
+
+
+def test_a_refused_close_leaves_the_request_open_and_nobody_recorded(consent_world: Any) -> None:
+    request = _statistical_request(consent_world)
+    with pytest.raises(ActionNotAllowed, match="Only a coordinator of this scheme"):
+        services.agency_request_close(
+            request=request, fulfilled=False, note="Not ours.", actor=consent_world.other_coordinator
+        )
+    with pytest.raises(ActionNotAllowed, match="Say how"):
+        services.agency_request_close(request=request, fulfilled=False, note=" ", actor=consent_world.coordinator)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.RECEIVED
+    assert request.closed_by is None and request.closed_at is None
+
+
+# P11: a family is asked about a photograph once ----------------------------------------------------------------
+
+
+def _ask_about(world: Any, photos: list[Any], **extra: Any) -> Consent:
+    consent, _letter, _pdf = services.consent_request(
+        family=world.family,
+        purpose=Purpose.PHOTOGRAPHS,
+        signer=world.family.members.get(kind="adult"),
+        photos=photos,
+        review_on=TODAY() + datetime.timedelta(days=365),
+        actor=world.coordinator,
+        **extra,
+    )
+    return consent
+
+
+def _picture(world: Any, event: str = "Summer picnic") -> Any:
+    return services.photo_record(
+        scheme=world.scheme,
+        event=event,
+        taken_on=TODAY(),
+        description="Families at the park",
+        families=[world.family],
+        actor=world.coordinator,
+    )
+
+
+def test_P11_a_family_already_asked_about_a_photo_is_refused_a_second_form(consent_world: Any) -> None:
+    world = consent_world
+    picnic, party = _picture(world), _picture(world, "Christmas party")
+    first = _ask_about(world, [picnic])
+    message = "The Adeyemi family has already been asked about this photograph"
+    for photos, print_letter in (([picnic], True), ([picnic], False), ([party, picnic], True)):
+        with pytest.raises(services.PhotoConsentAlreadyAsked) as refused:
+            _ask_about(world, photos, print_letter=print_letter)
+        assert refused.value.message == message
+    assert list(Consent.objects.all()) == [first]
+    assert Letter.objects.count() == 1  # nothing more printed
+
+    services.consent_record_signed(
+        consent=first,
+        scan=pdf_upload(),
+        signed_on=TODAY(),
+        method="scanned_letter",
+        received_by=world.coordinator,
+        actor=world.coordinator,
+    )
+    with pytest.raises(services.PhotoConsentAlreadyAsked, match=message):  # covered: nothing to ask
+        _ask_about(world, [picnic])
+    assert _ask_about(world, [party]).photos.get() == party  # another photograph is another question
+
+    services.consent_withdraw(consent=first, withdrawn_on=TODAY(), method="in_writing", actor=world.coordinator)
+    again = _ask_about(world, [picnic])  # after a withdrawal the family may be asked again
+    assert again.status == ConsentStatus.AWAITING_SIGNATURE
