@@ -6,7 +6,7 @@ It needs no database server: it migrates a throwaway in-memory SQLite database (
 builds a scheme, a coordinator, a supported family, a health visitor and the wordings through the services, as the
 pages would. Then, after warm-ups, it times:
 
-- ``consents.pdf.render_letter("information_exchange_form", ...)``: the template, its few queries, and WeasyPrint with
+- ``homestart.pdf.render_letter("information_exchange_form", ...)``: the template, its few queries, and WeasyPrint with
   the static-only fetcher (what ``_print`` does before it stores the Letter row);
 - WeasyPrint alone on the same HTML, rendered once beforehand: ``weasyprint.HTML(string=html,
   base_url=LETTER_BASE_URL).write_pdf()`` with WeasyPrint's default fetcher. The stylesheet link is pointed at the
@@ -188,7 +188,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.template.loader import render_to_string
 
-    from consents import pdf, services
+    from consents import services
+    from homestart import pdf
 
     call_command("migrate", verbosity=0)
     data = build_data()

@@ -5,6 +5,8 @@ class FamiliesConfig(AppConfig):
     name = "families"
 
     def ready(self) -> None:
-        from families import audit
+        from families import audit, services
+        from homestart import hooks
 
         audit.register()
+        hooks.account_deactivation.add(services.deactivation_refusal)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from families import selectors, services
@@ -133,12 +132,3 @@ def group_edit(request: HttpRequest, session: FamilyGroupSession) -> HttpRespons
             messages.success(request, "Family group session updated.")
             return redirect("families:group_detail", pk=session.pk)
     return render(request, "families/group_form.html", {"form": form, "session": session})
-
-
-urlpatterns = [
-    path("groups/", group_list, name="group_list"),
-    path("groups/new/", group_new, name="group_new"),
-    path("groups/figures/", group_figures, name="group_figures"),
-    path("groups/<int:pk>/", group_detail, name="group_detail"),
-    path("groups/<int:pk>/edit/", group_edit, name="group_edit"),
-]

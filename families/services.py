@@ -36,7 +36,7 @@ from families.selectors import case_notes_for_user, is_assigned
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import Role, Scheme, User
-from homestart.permissions import can_coordinate, is_case_worker
+from homestart.permissions import can_coordinate, is_case_worker, is_scheme_coordinator
 
 VIEW_FAMILY = "families.view_family"
 VIEW_NOTE = "families.view_casenote"
@@ -99,7 +99,7 @@ def professional_add(
     actor: User,
 ) -> Professional:
     """Add a professional to the scheme's directory, creating their agency when it is new."""
-    if not can_coordinate(actor) or actor.scheme_id != scheme.pk:
+    if not is_scheme_coordinator(actor, scheme.pk):
         raise ActionNotAllowed("Only a coordinator of this scheme can add to the directory.")
     agency = Agency.objects.filter(scheme=scheme, name__iexact=agency_name.strip()).first()
     if agency is None:
@@ -215,7 +215,7 @@ def family_change_coordinator(*, family: Family, coordinator: User, actor: User)
     """Hand a family to another coordinator of the scheme; the private notes' read permission moves with it."""
     family = _lock_family(family)
     _require_coordinator(actor, family)
-    if not can_coordinate(coordinator) or coordinator.scheme_id != family.scheme_id:
+    if not is_scheme_coordinator(coordinator, family.scheme_id):
         raise ActionNotAllowed("Choose an active coordinator of this scheme.")
     previous = family.lead_coordinator
     if previous is not None and previous.pk == coordinator.pk:
@@ -228,6 +228,13 @@ def family_change_coordinator(*, family: Family, coordinator: User, actor: User)
     hooks.coordinator_changed(family=family, previous=previous, coordinator=coordinator)
     family.lead_coordinator = coordinator
     return save_or_refuse(family)
+
+
+def deactivation_refusal(*, user: User) -> str | None:
+    """Registered with ``homestart.hooks.account_deactivation``: a volunteer with families cannot be deactivated."""
+    if user.role == Role.VOLUNTEER and Assignment.objects.filter(volunteer=user, ended_on__isnull=True).exists():
+        return "This volunteer still has families. A coordinator must end those assignments first."
+    return None
 
 
 @transaction.atomic

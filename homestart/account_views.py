@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from homestart import services
@@ -56,10 +55,3 @@ def account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{account}'s account is deactivated. They can no longer sign in.")
             return redirect("accounts:list")
     return render(request, "homestart/account_deactivate.html", {"account": account, "error": error})
-
-
-urlpatterns = [
-    path("", account_list, name="list"),
-    path("new/", account_new, name="new"),
-    path("<int:pk>/deactivate/", account_deactivate, name="deactivate"),
-]

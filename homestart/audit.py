@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
-from homestart.models import AuditEntry, AuditEvent
+from homestart.models import AuditEntry, AuditEvent, User
 
 MASK = "[not recorded]"
 
@@ -87,7 +87,7 @@ def record_event(
     *,
     event: str,
     instance: models.Model | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     object_repr: str = "",
     remote_addr: str | None = None,
     extra: dict[str, Any] | None = None,
@@ -111,7 +111,7 @@ def record_event(
     )
 
 
-def record_reads(*, instances: Iterable[models.Model], actor: Any, event: str) -> int:
+def record_reads(*, instances: Iterable[models.Model], actor: User, event: str) -> int:
     """Write one ACCESS entry per record read, in a single statement however many records there are."""
     _check_event(event)
     instances = list(instances)
@@ -148,7 +148,7 @@ def _client_address(request: Any) -> str | None:
     return client_ip(request) if request is not None else None
 
 
-def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_event(event=AuditEvent.LOGIN, actor=user, remote_addr=_client_address(request))
     if request is not None and hasattr(request, "session"):
         # The clocks for the 12-hour session limit and for "signed in recently" start now.
@@ -159,7 +159,7 @@ def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         request.session[AUTHENTICATED_AT] = now
 
 
-def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_logout(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if user is not None:
         record_event(event=AuditEvent.LOGOUT, actor=user, remote_addr=_client_address(request))
 

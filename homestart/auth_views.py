@@ -13,7 +13,7 @@ from django.contrib.auth.views import LoginView
 from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -184,14 +184,3 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("home")
     return render(request, "two_factor/reset.html", {"person": person})
-
-
-urlpatterns = [
-    path("setup/", two_factor_setup, name="setup"),
-    path("setup/qr.svg", two_factor_qr, name="qr"),
-    path("verify/", two_factor_verify, name="verify"),
-    path("recovery-codes/", recovery_codes, name="recovery_codes"),
-    path("confirm-it-is-you/", reauthenticate, name="reauthenticate"),
-    path("reset/<int:pk>/", two_factor_reset, name="reset"),
-]
-two_factor_urls = include((urlpatterns, "two_factor"))

@@ -16,7 +16,9 @@ from homestart.middleware import AUTHENTICATED_AT
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
 
 
-def _role_required(rule: Callable[[Any], bool]) -> Callable:
+def rule_required(rule: Callable[[Any], bool]) -> Callable:
+    """A view decorator: signed in, and ``rule(user)`` holds; anyone else gets 404, as for a page that does not exist."""
+
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
@@ -64,6 +66,6 @@ def loads(loader: Callable[[Any, Any], Any]) -> Callable:
     return decorator
 
 
-coordinator_required = _role_required(can_coordinate)
-volunteer_required = _role_required(is_volunteer)
-administrator_required = _role_required(can_administer)
+coordinator_required = rule_required(can_coordinate)
+volunteer_required = rule_required(is_volunteer)
+administrator_required = rule_required(can_administer)

@@ -34,5 +34,37 @@ class Hook:
         return f"<Hook {self.name}: {len(self._subscribers)} subscribers>"
 
 
+class Check:
+    """A named list of rules that apps above contribute: each answers a refusal message, or None to allow."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._rules: list[Callable[..., str | None]] = []
+
+    def add(self, rule: Callable[..., str | None]) -> Callable[..., str | None]:
+        """Add a rule (once: adding it again changes nothing)."""
+        if rule not in self._rules:
+            self._rules.append(rule)
+        return rule
+
+    @property
+    def rules(self) -> tuple[Callable[..., str | None], ...]:
+        return tuple(self._rules)
+
+    def refusal(self, **kwargs: Any) -> str | None:
+        """The first refusal any rule gives, or None when every rule allows it."""
+        for rule in self._rules:
+            message = rule(**kwargs)
+            if message:
+                return message
+        return None
+
+    def __repr__(self) -> str:
+        return f"<Check {self.name}: {len(self._rules)} rules>"
+
+
 # A new account was created, inside the creating transaction: ``user=`` the account.
 account_created = Hook("homestart.account_created")
+
+# Whether an account may be deactivated now (``user=``): families refuses while a volunteer still has families.
+account_deactivation = Check("homestart.account_deactivation")

@@ -1,4 +1,4 @@
-"""Letters as PDFs (WeasyPrint), rendered from templates/letters/. Never called from a view directly.
+"""PDFs (WeasyPrint): letters and printed records, rendered from templates. Never called from a view directly.
 
 WeasyPrint would fetch any URL a document names, including ``file:`` paths and addresses inside the network. The
 fetcher here serves only the application's own static files; everything else is refused, so a field holding an

@@ -1,7 +1,5 @@
 """Writes about accounts: creating and deactivating the people who sign in."""
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -17,7 +15,7 @@ from homestart.models import AuditEvent, Role, Scheme, User
 from homestart.permissions import can_administer, can_reset_two_factor
 
 
-def _require_scheme_administrator(actor: Any, scheme: Scheme) -> None:
+def _require_scheme_administrator(actor: User, scheme: Scheme) -> None:
     if not can_administer(actor) or actor.scheme_id != scheme.pk:
         raise ActionNotAllowed("Only an administrator of this scheme can manage accounts.")
 
@@ -40,7 +38,7 @@ def user_create(
     role: str,
     is_safeguarding_lead: bool = False,
     password: str,
-    actor: Any,
+    actor: User,
 ) -> User:
     """Create an account in the administrator's scheme; apps above add what a new account needs through
     ``hooks.account_created`` (a volunteer gets an empty volunteer profile).
@@ -73,13 +71,14 @@ def user_create(
 
 
 @transaction.atomic
-def user_deactivate(*, user: User, actor: Any) -> User:
+def user_deactivate(*, user: User, actor: User) -> User:
     """Deactivate an account (never delete: the audit log points at it). The person cannot sign in again."""
     _require_scheme_administrator(actor, user.scheme)
     if user.pk == actor.pk:
         raise ActionNotAllowed("You cannot deactivate your own account.")
-    if user.role == Role.VOLUNTEER and user.assignments.filter(ended_on__isnull=True).exists():
-        raise ActionNotAllowed("This volunteer still has families. A coordinator must end those assignments first.")
+    refusal = hooks.account_deactivation.refusal(user=user)
+    if refusal:
+        raise ActionNotAllowed(refusal)
     user = User.objects.select_for_update().get(pk=user.pk)
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -90,12 +89,12 @@ def user_deactivate(*, user: User, actor: Any) -> User:
 # Two-factor sign-in ---------------------------------------------------------------------------------------------
 
 
-def _audit(event: AuditEvent, user: User, actor: Any) -> None:
+def _audit(event: AuditEvent, user: User, actor: User) -> None:
     audit.record_event(event=event, instance=user, actor=actor)
 
 
 @transaction.atomic
-def user_end_all_sessions(*, user: User, actor: Any) -> None:
+def user_end_all_sessions(*, user: User, actor: User) -> None:
     """End every session of the user, on every device, from their next request (SECURITY 9)."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.session_version += 1
@@ -178,7 +177,7 @@ def _is_last_used_code(device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
-def two_factor_reset(*, user: User, actor: Any) -> None:
+def two_factor_reset(*, user: User, actor: User) -> None:
     """Remove a person's lost device and recovery codes; they set up a new device at their next sign-in."""
     if not can_reset_two_factor(actor, user):
         raise ActionNotAllowed("You cannot reset this person's two-factor sign-in.")

@@ -21,20 +21,21 @@ from homestart.models import User
 from homestart.permissions import can_coordinate
 from homestart.selectors import active_coordinators
 from safeguarding.models import Concern, ConcernStatus, ConcernStep, FollowUp
+from safeguarding.permissions import is_safeguarding_lead
 from safeguarding.workflow import REVIEW_WITHIN
 
 
-def concerns_for_user(user: Any) -> QuerySet[Concern]:
+def concerns_for_user(user: User) -> QuerySet[Concern]:
     """Concerns the user may read in full: a lead, all of the scheme's; a coordinator, their own families'."""
     if not can_coordinate(user):
         return Concern.objects.none()
     concerns = Concern.objects.filter(scheme_id=user.scheme_id)
-    if not user.is_safeguarding_lead:
+    if not is_safeguarding_lead(user):
         concerns = concerns.filter(family__lead_coordinator_id=user.pk)
     return concerns
 
 
-def get_concern_for_user_or_404(user: Any, pk: Any) -> Concern:
+def get_concern_for_user_or_404(user: User, pk: Any) -> Concern:
     """One concern with its whole timeline, for someone who may read it in full."""
     try:
         return (
@@ -64,26 +65,26 @@ def concern_readers(concern: Concern) -> QuerySet[User]:
     )
 
 
-def concerns_raised_by(user: Any) -> QuerySet[Concern]:
+def concerns_raised_by(user: User) -> QuerySet[Concern]:
     """Concerns the user raised, for their receipts (status only, never the deliberations)."""
     if not user.is_authenticated:
         return Concern.objects.none()
     return Concern.objects.filter(scheme_id=user.scheme_id, raised_by_id=user.pk)
 
 
-def get_receipt_for_user_or_404(user: Any, pk: Any) -> Concern:
+def get_receipt_for_user_or_404(user: User, pk: Any) -> Concern:
     try:
         return concerns_raised_by(user).select_related("family").get(pk=pk)
     except (Concern.DoesNotExist, ValueError, TypeError):
         raise Http404("No such page") from None
 
 
-def family_concerns(user: Any, family: Family) -> QuerySet[Concern]:
+def family_concerns(user: User, family: Family) -> QuerySet[Concern]:
     """The family's concerns the user may read in full, newest first."""
     return concerns_for_user(user).filter(family=family).order_by("-raised_at", "-pk")
 
 
-def family_receipts(user: Any, family: Family) -> QuerySet[Concern]:
+def family_receipts(user: User, family: Family) -> QuerySet[Concern]:
     """Concerns about the family that the user raised but may not read in full."""
     return concerns_raised_by(user).filter(family=family).exclude(pk__in=concerns_for_user(user).values("pk"))
 
@@ -91,7 +92,7 @@ def family_receipts(user: Any, family: Family) -> QuerySet[Concern]:
 # The safeguarding lead's dashboard --------------------------------------------------------------------------------
 
 
-def open_concerns(user: Any) -> QuerySet[Concern]:
+def open_concerns(user: User) -> QuerySet[Concern]:
     """Open concerns the user may read, oldest first (the longest open is the first to look at)."""
     return (
         concerns_for_user(user)
@@ -102,7 +103,7 @@ def open_concerns(user: Any) -> QuerySet[Concern]:
     )
 
 
-def not_reviewed_in_time(user: Any) -> QuerySet[Concern]:
+def not_reviewed_in_time(user: User) -> QuerySet[Concern]:
     """Concerns still waiting for review more than 24 hours after they were raised."""
     return (
         concerns_for_user(user)
@@ -112,7 +113,7 @@ def not_reviewed_in_time(user: Any) -> QuerySet[Concern]:
     )
 
 
-def outstanding_follow_ups(user: Any) -> QuerySet[FollowUp]:
+def outstanding_follow_ups(user: User) -> QuerySet[FollowUp]:
     """Follow-up actions not yet done on concerns the user may read, soonest due first."""
     return (
         FollowUp.objects.filter(concern__in=concerns_for_user(user), done_on__isnull=True)
@@ -122,7 +123,7 @@ def outstanding_follow_ups(user: Any) -> QuerySet[FollowUp]:
     )
 
 
-def safeguarding_summary(user: Any) -> dict[str, int]:
+def safeguarding_summary(user: User) -> dict[str, int]:
     """Counts for the coordinator's dashboard, over the concerns the user may read (one query)."""
     return concerns_for_user(user).aggregate(
         open=Count("pk", filter=~Q(status=ConcernStatus.CLOSED)),
@@ -134,7 +135,7 @@ def safeguarding_summary(user: Any) -> dict[str, int]:
 AGE_BANDS = [(0, 7, "Under a week"), (7, 28, "1 to 4 weeks"), (28, 91, "1 to 3 months"), (91, None, "Over 3 months")]
 
 
-def open_concerns_by_age(user: Any) -> list[tuple[str, int]]:
+def open_concerns_by_age(user: User) -> list[tuple[str, int]]:
     """How many open concerns have been open for how long, every band listed (one query)."""
     today = timezone.localdate()
     raised = concerns_for_user(user).exclude(status=ConcernStatus.CLOSED).values_list("raised_at", flat=True)
@@ -159,7 +160,7 @@ class ChronologyEntry:
     extra: list[tuple[str, str]] = field(default_factory=list)
 
 
-def chronology(user: Any, family: Family) -> list[ChronologyEntry]:
+def chronology(user: User, family: Family) -> list[ChronologyEntry]:
     """Concerns, their steps and follow-ups, and every disclosure about the family, in date order (4 queries)."""
     concerns = list(
         family_concerns(user, family)
@@ -235,7 +236,7 @@ def _step_entry(step: ConcernStep, concern: Concern) -> ChronologyEntry:
     )
 
 
-def _name(user: Any) -> str:
+def _name(user: User) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 

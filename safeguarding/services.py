@@ -20,12 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consents import bases as consent_bases
-from consents import pdf
 from consents import services as consent_services
 from consents.models import Category, Disclosure
 from families.models import Family, HouseholdMember, MemberKind, Professional
 from families.selectors import is_assigned
-from homestart import audit
+from homestart import audit, pdf
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import User
 from homestart.selectors import active_coordinators

@@ -10,10 +10,10 @@ danger), which may be referred at once; the discussion is then shown as outstand
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from django.utils import timezone
 
+from homestart.models import User
 from safeguarding.models import REFERRAL_DECISIONS, Concern, ConcernStatus, Decision, StepKind
 from safeguarding.permissions import can_act_on_concern, can_decide_not_to_discuss
 
@@ -92,7 +92,7 @@ def next_status(concern: Concern, action: Action) -> str:
     return target
 
 
-def refusal(concern: Concern, action: Action, actor: Any) -> str:
+def refusal(concern: Concern, action: Action, actor: User) -> str:
     """Why ``actor`` may not take ``action`` on the concern now, in plain English; "" when they may."""
     if not can_act_on_concern(actor, concern.family):
         return "Only a safeguarding lead or the family's coordinator can record this."

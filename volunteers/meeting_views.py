@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from homestart.decorators import coordinator_required
@@ -107,11 +106,3 @@ def meeting_edit(request: HttpRequest, meeting: GroupMeeting) -> HttpResponse:
             messages.success(request, "Group meeting updated.")
             return redirect("volunteers:meeting_detail", pk=meeting.pk)
     return render(request, "volunteers/meeting_form.html", {"form": form, "meeting": meeting})
-
-
-urlpatterns = [
-    path("meetings/", meeting_list, name="meeting_list"),
-    path("meetings/new/", meeting_new, name="meeting_new"),
-    path("meetings/<int:pk>/", meeting_detail, name="meeting_detail"),
-    path("meetings/<int:pk>/edit/", meeting_edit, name="meeting_edit"),
-]

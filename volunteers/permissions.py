@@ -4,24 +4,24 @@ Who may *read* a supervision record is held as object permissions (docs/adr/0005
 the rules below and checked by the selectors.
 """
 
-from typing import Any
+from families.models import Family
+from homestart.models import Role, User
+from homestart.permissions import can_coordinate, is_scheme_coordinator, is_volunteer
+from volunteers.models import GroupMeeting, SupervisionSession
 
-from homestart.models import Role
-from homestart.permissions import can_coordinate, is_volunteer
 
-
-def can_manage_volunteers(user: Any, volunteer: Any) -> bool:
+def can_manage_volunteers(user: User, volunteer: User) -> bool:
     """A coordinator of the volunteer's scheme keeps their record: DBS check, training and availability."""
-    return can_coordinate(user) and user.scheme_id == volunteer.scheme_id and volunteer.role == Role.VOLUNTEER
+    return is_scheme_coordinator(user, volunteer.scheme_id) and volunteer.role == Role.VOLUNTEER
 
 
-def can_hold_supervision(user: Any, volunteer: Any) -> bool:
+def can_hold_supervision(user: User, volunteer: User) -> bool:
     """A coordinator of the volunteer's scheme holds one-to-one supervision with an active volunteer and records it
     as its coordinator (P9)."""
     return can_manage_volunteers(user, volunteer) and volunteer.is_active
 
 
-def can_read_whole_supervision(user: Any, session: Any) -> bool:
+def can_read_whole_supervision(user: User, session: SupervisionSession) -> bool:
     """A supervision record as a whole is for its volunteer and its coordinator, nobody else (P9)."""
     return (
         user.is_authenticated
@@ -31,35 +31,35 @@ def can_read_whole_supervision(user: Any, session: Any) -> bool:
     )
 
 
-def can_read_supervision_part(user: Any, session: Any, family: Any) -> bool:
+def can_read_supervision_part(user: User, session: SupervisionSession, family: Family) -> bool:
     """The part of a supervision record about one family is also for that family's lead coordinator (P9)."""
     if can_read_whole_supervision(user, session):
         return True
-    return can_coordinate(user) and user.scheme_id == session.scheme_id and family.lead_coordinator_id == user.pk
+    return is_scheme_coordinator(user, session.scheme_id) and family.lead_coordinator_id == user.pk
 
 
-def can_complete_supervision_action(user: Any, session: Any) -> bool:
+def can_complete_supervision_action(user: User, session: SupervisionSession) -> bool:
     """The volunteer and the coordinator of a supervision session mark its agreed actions done."""
     return can_read_whole_supervision(user, session) and (is_volunteer(user) or can_coordinate(user))
 
 
-def can_manage_group_meetings(user: Any, scheme_id: int) -> bool:
+def can_manage_group_meetings(user: User, scheme_id: int) -> bool:
     """A coordinator of the scheme records, edits and reads every volunteer group meeting of the scheme (P8)."""
-    return can_coordinate(user) and user.scheme_id == scheme_id
+    return is_scheme_coordinator(user, scheme_id)
 
 
-def can_read_group_meeting(user: Any, meeting: Any, *, attended: bool) -> bool:
+def can_read_group_meeting(user: User, meeting: GroupMeeting, *, attended: bool) -> bool:
     """A group meeting's notes are for the scheme's coordinators and the volunteers who were there (P8)."""
     if can_manage_group_meetings(user, meeting.scheme_id):
         return True
     return is_volunteer(user) and user.scheme_id == meeting.scheme_id and attended
 
 
-def can_facilitate_group_meeting(user: Any, scheme_id: int) -> bool:
+def can_facilitate_group_meeting(user: User, scheme_id: int) -> bool:
     """A group meeting is facilitated by an active coordinator of the scheme."""
-    return can_coordinate(user) and user.scheme_id == scheme_id
+    return is_scheme_coordinator(user, scheme_id)
 
 
-def can_attend_group_meeting(user: Any, scheme_id: int) -> bool:
+def can_attend_group_meeting(user: User, scheme_id: int) -> bool:
     """A group meeting's attendees are active volunteers of the scheme."""
     return is_volunteer(user) and user.scheme_id == scheme_id

@@ -42,7 +42,7 @@ VIEW_SESSION = "volunteers.view_supervisionsession"
 VIEW_PART = "volunteers.view_supervisionfamily"
 
 
-def dbs_renewals_due(user: Any, within_days: int = 60) -> QuerySet[VolunteerProfile]:
+def dbs_renewals_due(user: User, within_days: int = 60) -> QuerySet[VolunteerProfile]:
     """Active volunteers in the coordinator's scheme whose DBS renewal falls due within ``within_days`` (or is past)."""
     if not can_coordinate(user):
         return VolunteerProfile.objects.none()
@@ -59,11 +59,11 @@ def dbs_renewals_due(user: Any, within_days: int = 60) -> QuerySet[VolunteerProf
     )
 
 
-def own_profile(user: Any) -> VolunteerProfile | None:
+def own_profile(user: User) -> VolunteerProfile | None:
     return VolunteerProfile.objects.filter(user_id=user.pk).first()
 
 
-def get_profile_for_user_or_404(user: Any, pk: Any) -> VolunteerProfile:
+def get_profile_for_user_or_404(user: User, pk: Any) -> VolunteerProfile:
     """A volunteer's record, for a coordinator of their scheme only."""
     if not can_coordinate(user):
         raise Http404("No such volunteer")
@@ -76,7 +76,7 @@ def get_profile_for_user_or_404(user: Any, pk: Any) -> VolunteerProfile:
 # --- Availability and supervision due dates --------------------------------------------------------------------
 
 
-def supervision_cutoff(user: Any) -> datetime.date:
+def supervision_cutoff(user: User) -> datetime.date:
     """Supervision held before this date is too long ago: the scheme's interval counted back from today."""
     return timezone.localdate() - datetime.timedelta(days=user.scheme.supervision_interval_days)
 
@@ -94,7 +94,7 @@ def _last_supervised_on() -> Subquery:
     )
 
 
-def volunteer_records(user: Any, *, available_only: bool = False) -> QuerySet[User]:
+def volunteer_records(user: User, *, available_only: bool = False) -> QuerySet[User]:
     """Active volunteers of the coordinator's scheme, each with their current families, how many that is, whether
     they can take a new family, the date of their last supervision and whether it is overdue (constant queries).
 
@@ -148,7 +148,7 @@ class DueForSupervision:
     due_on: datetime.date
 
 
-def volunteers_due_for_supervision(user: Any) -> list[DueForSupervision]:
+def volunteers_due_for_supervision(user: User) -> list[DueForSupervision]:
     """Active volunteers of the coordinator's scheme overdue for one-to-one supervision, longest overdue first (one
     query). Due on the day the scheme's interval runs out after their last session (or after they joined)."""
     if not can_coordinate(user):
@@ -174,21 +174,21 @@ def volunteers_due_for_supervision(user: Any) -> list[DueForSupervision]:
 # --- One-to-one supervision (P9) ------------------------------------------------------------------------------
 
 
-def supervision_sessions_for_user(user: Any) -> QuerySet[SupervisionSession]:
+def supervision_sessions_for_user(user: User) -> QuerySet[SupervisionSession]:
     """Whole supervision records the user may read: only those they took part in, as volunteer or coordinator."""
     if not is_case_worker(user):
         return SupervisionSession.objects.none()
     return object_permission_filter(user, VIEW_SESSION, SupervisionSession.objects.filter(scheme_id=user.scheme_id))
 
 
-def get_supervision_for_user_or_404(user: Any, pk: Any) -> SupervisionSession:
+def get_supervision_for_user_or_404(user: User, pk: Any) -> SupervisionSession:
     try:
         return supervision_sessions_for_user(user).select_related("volunteer", "coordinator").get(pk=pk)
     except (SupervisionSession.DoesNotExist, ValueError, TypeError):
         raise Http404("No such supervision record") from None
 
 
-def supervision_parts_for_user(user: Any) -> QuerySet[SupervisionFamily]:
+def supervision_parts_for_user(user: User) -> QuerySet[SupervisionFamily]:
     """Parts of supervision records about one family that the user may read: the session's volunteer and
     coordinator, and the family's lead coordinator."""
     if not is_case_worker(user):
@@ -197,7 +197,7 @@ def supervision_parts_for_user(user: Any) -> QuerySet[SupervisionFamily]:
     return object_permission_filter(user, VIEW_PART, parts)
 
 
-def supervision_parts_for_family(user: Any, family: Family) -> QuerySet[SupervisionFamily]:
+def supervision_parts_for_family(user: User, family: Family) -> QuerySet[SupervisionFamily]:
     """What was said about this family in supervision that the user may read, newest first, each with the actions
     agreed about the family in that session (``session.family_actions``)."""
     return (
@@ -215,7 +215,7 @@ def supervision_parts_for_family(user: Any, family: Family) -> QuerySet[Supervis
     )
 
 
-def supervision_history(user: Any) -> QuerySet[SupervisionSession]:
+def supervision_history(user: User) -> QuerySet[SupervisionSession]:
     """A volunteer's own supervision sessions, newest first, with the families discussed and open actions counted."""
     if not is_volunteer(user):
         return SupervisionSession.objects.none()
@@ -229,7 +229,7 @@ def supervision_history(user: Any) -> QuerySet[SupervisionSession]:
     )
 
 
-def sessions_held(user: Any) -> QuerySet[SupervisionSession]:
+def sessions_held(user: User) -> QuerySet[SupervisionSession]:
     """Supervision sessions the coordinator held, newest first, with how many families and open actions each has."""
     if not can_coordinate(user):
         return SupervisionSession.objects.none()
@@ -245,7 +245,7 @@ def sessions_held(user: Any) -> QuerySet[SupervisionSession]:
     )
 
 
-def open_actions_for_volunteer(user: Any) -> QuerySet[SupervisionAction]:
+def open_actions_for_volunteer(user: User) -> QuerySet[SupervisionAction]:
     """The actions agreed in a volunteer's own supervision that are not done yet, soonest due first."""
     if not is_volunteer(user):
         return SupervisionAction.objects.none()
@@ -258,7 +258,7 @@ def open_actions_for_volunteer(user: Any) -> QuerySet[SupervisionAction]:
     )
 
 
-def get_supervision_action_for_user_or_404(user: Any, pk: Any) -> SupervisionAction:
+def get_supervision_action_for_user_or_404(user: User, pk: Any) -> SupervisionAction:
     """An agreed action, for the two people of its session only."""
     try:
         return SupervisionAction.objects.select_related("session").get(
@@ -268,12 +268,12 @@ def get_supervision_action_for_user_or_404(user: Any, pk: Any) -> SupervisionAct
         raise Http404("No such action") from None
 
 
-def supervision_dates(volunteer: Any) -> QuerySet[SupervisionSession]:
+def supervision_dates(volunteer: User) -> QuerySet[SupervisionSession]:
     """When a volunteer had supervision and with whom: dates only, for the scheme's coordinators (no notes)."""
     return SupervisionSession.objects.filter(volunteer=volunteer).select_related("coordinator").order_by("-held_on")
 
 
-def families_ever_assigned(volunteer: Any) -> QuerySet[Family]:
+def families_ever_assigned(volunteer: User) -> QuerySet[Family]:
     """Families a volunteer is or was assigned to: the only families their supervision may discuss (P9)."""
     return (
         Family.objects.filter(scheme_id=volunteer.scheme_id, assignments__volunteer=volunteer)
@@ -285,7 +285,7 @@ def families_ever_assigned(volunteer: Any) -> QuerySet[Family]:
 # --- Volunteer group meetings (P8) -----------------------------------------------------------------------------
 
 
-def group_meetings_for_user(user: Any) -> QuerySet[GroupMeeting]:
+def group_meetings_for_user(user: User) -> QuerySet[GroupMeeting]:
     """Group meetings the user may read: every meeting of the scheme for its coordinators; for a volunteer, the
     meetings they attended; nothing for anyone else."""
     if can_coordinate(user):
@@ -296,7 +296,7 @@ def group_meetings_for_user(user: Any) -> QuerySet[GroupMeeting]:
     return GroupMeeting.objects.none()
 
 
-def group_meeting_list(user: Any) -> QuerySet[GroupMeeting]:
+def group_meeting_list(user: User) -> QuerySet[GroupMeeting]:
     return (
         group_meetings_for_user(user)
         .select_related("facilitator")
@@ -305,7 +305,7 @@ def group_meeting_list(user: Any) -> QuerySet[GroupMeeting]:
     )
 
 
-def get_group_meeting_for_user_or_404(user: Any, pk: Any) -> GroupMeeting:
+def get_group_meeting_for_user_or_404(user: User, pk: Any) -> GroupMeeting:
     try:
         return (
             group_meetings_for_user(user)
@@ -317,7 +317,7 @@ def get_group_meeting_for_user_or_404(user: Any, pk: Any) -> GroupMeeting:
         raise Http404("No such meeting") from None
 
 
-def get_group_meeting_to_edit_or_404(user: Any, pk: Any) -> GroupMeeting:
+def get_group_meeting_to_edit_or_404(user: User, pk: Any) -> GroupMeeting:
     """A group meeting, for a coordinator of its scheme to correct."""
     if not can_coordinate(user):
         raise Http404("No such meeting")
@@ -327,8 +327,6 @@ def get_group_meeting_to_edit_or_404(user: Any, pk: Any) -> GroupMeeting:
 # View decorators that load an object through its selector (404 for what the user may not open).
 load_session = loads(get_supervision_for_user_or_404)
 load_action = loads(get_supervision_action_for_user_or_404)
-
 load_meeting = loads(get_group_meeting_for_user_or_404)
 load_meeting_to_edit = loads(get_group_meeting_to_edit_or_404)
-
 load_profile = loads(get_profile_for_user_or_404)

@@ -17,7 +17,7 @@ from families.models import Assignment, Family
 from homestart import audit
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import Role, Scheme, User
-from homestart.permissions import can_coordinate
+from homestart.permissions import is_scheme_coordinator
 from volunteers.audit import VolunteerAuditEvent
 from volunteers.guard import family_identifiers_in, refusal_message
 from volunteers.models import (
@@ -46,7 +46,7 @@ from volunteers.selectors import (
 )
 
 
-def _require_volunteer_manager(actor: Any, profile: VolunteerProfile) -> None:
+def _require_volunteer_manager(actor: User, profile: VolunteerProfile) -> None:
     if not can_manage_volunteers(actor, profile.user):
         raise ActionNotAllowed("Only a coordinator of this scheme can update a volunteer's record.")
 
@@ -60,7 +60,7 @@ def _not_in_future(day: datetime.date, what: str) -> None:
 
 
 @transaction.atomic
-def volunteer_profile_create(*, user: Any) -> VolunteerProfile:
+def volunteer_profile_create(*, user: User) -> VolunteerProfile:
     """Give a new volunteer an empty profile (called when the account is created)."""
     if user.role != Role.VOLUNTEER:
         raise ActionNotAllowed("Only volunteers have a volunteer profile.")
@@ -82,7 +82,7 @@ def volunteer_profile_update(
     dbs_issued_on: datetime.date | None,
     dbs_renewal_due: datetime.date | None,
     preparation_course_completed_on: datetime.date | None,
-    actor: Any,
+    actor: User,
 ) -> VolunteerProfile:
     """A coordinator of the volunteer's scheme records their DBS check and preparation course."""
     _require_volunteer_manager(actor, profile)
@@ -103,7 +103,7 @@ def volunteer_availability_update(
     available_for_new_family: bool,
     available_times: str,
     max_families: int,
-    actor: Any,
+    actor: User,
 ) -> VolunteerProfile:
     """A coordinator of the volunteer's scheme records whether they can take a new family, when they are free and
     the most families they will support at once."""
@@ -136,9 +136,9 @@ class AgreedAction(NamedTuple):
 
 
 @transaction.atomic
-def supervision_interval_set(*, scheme: Scheme, weeks: int, actor: Any) -> Scheme:
+def supervision_interval_set(*, scheme: Scheme, weeks: int, actor: User) -> Scheme:
     """A coordinator of the scheme sets how often its volunteers need one-to-one supervision (1 to 52 weeks)."""
-    if not can_coordinate(actor) or actor.scheme_id != scheme.pk:
+    if not is_scheme_coordinator(actor, scheme.pk):
         raise ActionNotAllowed("Only a coordinator of this scheme can change how often supervision is due.")
     if not 1 <= weeks <= 52:
         raise ActionNotAllowed("Supervision must be due every 1 to 52 weeks.")

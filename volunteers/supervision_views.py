@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -146,13 +145,3 @@ def supervision_interval(request: HttpRequest) -> HttpResponse:
             )
             return redirect("volunteers:supervision_list")
     return render(request, "volunteers/supervision_interval.html", {"form": form})
-
-
-urlpatterns = [
-    path("my-supervision/", my_supervision, name="my_supervision"),
-    path("supervision/", supervision_list, name="supervision_list"),
-    path("supervision/interval/", supervision_interval, name="supervision_interval"),
-    path("supervision/<int:pk>/", supervision_detail, name="supervision_detail"),
-    path("supervision/actions/<int:pk>/done/", action_done, name="action_done"),
-    path("<int:pk>/supervision/new/", supervision_new, name="supervision_new"),
-]

@@ -5,7 +5,6 @@ import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -126,12 +125,3 @@ def availability_edit(request: HttpRequest, profile: VolunteerProfile) -> HttpRe
             messages.success(request, f"Availability saved: {profile.user} {available} for a new family.")
             return redirect("volunteers:detail", pk=profile.pk)
     return render(request, "volunteers/availability_edit.html", {"profile": profile, "form": form})
-
-
-urlpatterns = [
-    path("", volunteer_list, name="list"),
-    path("my-families/", my_families, name="home"),
-    path("<int:pk>/", volunteer_detail, name="detail"),
-    path("<int:pk>/record/", profile_edit, name="profile_edit"),
-    path("<int:pk>/availability/", availability_edit, name="availability_edit"),
-]

@@ -1,0 +1,114 @@
+"""The registries that lower floors read and higher floors fill at start-up: every expected entry is there."""
+
+from typing import Any
+
+import pytest
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+
+from consents import bases
+from consents import services as consent_services
+from consents.audit import ConsentAuditEvent
+from families import hooks as family_hooks
+from families import services as family_services
+from families.audit import FamilyAuditEvent
+from homestart import audit, hooks
+from homestart.models import AuditEvent
+from safeguarding import services as safeguarding_services
+from safeguarding.audit import SafeguardingAuditEvent
+from volunteers import services as volunteer_services
+from volunteers.audit import VolunteerAuditEvent
+
+DOMAIN_APPS = ["homestart", "families", "volunteers", "consents", "safeguarding"]
+
+
+def test_every_app_declares_its_audit_events() -> None:
+    declared = [AuditEvent, FamilyAuditEvent, VolunteerAuditEvent, ConsentAuditEvent, SafeguardingAuditEvent]
+    expected = {value: label for events in declared for value, label in events.choices}
+    assert audit.EVENTS == expected
+
+
+def test_an_undeclared_audit_event_is_refused(world: Any) -> None:
+    with pytest.raises(ImproperlyConfigured, match="not declared"):
+        audit.record_event(event="made_up_event", actor=world.coordinator)
+
+
+def test_every_domain_model_is_tracked_with_the_fields_its_app_masks() -> None:
+    expected_masks = {
+        f"{app}.{model}": fields
+        for app, masked in [
+            ("families", __import__("families.audit").audit.MASKED_FIELDS),
+            ("volunteers", __import__("volunteers.audit").audit.MASKED_FIELDS),
+            ("consents", __import__("consents.audit").audit.MASKED_FIELDS),
+            ("safeguarding", __import__("safeguarding.audit").audit.MASKED_FIELDS),
+        ]
+        for model, fields in masked.items()
+    }
+    expected_masks["homestart.User"] = ["first_name", "last_name", "email", "phone"]
+    for label, fields in expected_masks.items():
+        assert audit.TRACKED[label] == fields, label
+    models = [
+        model
+        for app in DOMAIN_APPS
+        for model in apps.get_app_config(app).get_models()
+        if model.__name__ != "AuditEntry" and not model.__name__.endswith("ObjectPermission")
+    ]
+    assert sorted(audit.TRACKED) == sorted(model._meta.label for model in models)
+    assert all(auditlog.contains(model) for model in models)
+
+
+def test_a_mask_naming_a_field_that_does_not_exist_fails_at_start_up() -> None:
+    with pytest.raises(ImproperlyConfigured, match="no fields"):
+        audit.register_app("families", masked={"CaseNote": ["txet"]})
+    with pytest.raises(ImproperlyConfigured, match="not one of its models"):
+        audit.register_app("families", masked={"Concern": ["account"]})
+
+
+def test_the_disclosure_bases_are_registered() -> None:
+    assert list(bases.BASES) == ["consent", "agency_request", "safeguarding"]
+    assert bases.BASES["safeguarding"] is safeguarding_services.SAFEGUARDING_BASIS
+    # The register's own page offers only the bases it can check there; a referral is recorded from its concern.
+    assert [name for name, _label in bases.register_choices()] == ["consent", "agency_request"]
+
+
+def test_the_hooks_have_their_subscribers() -> None:
+    assert family_hooks.coordinator_changed.subscribers == (volunteer_services.supervision_parts_follow_coordinator,)
+    assert hooks.account_created.subscribers == (volunteer_services.account_created,)
+    assert hooks.account_deactivation.rules == (family_services.deactivation_refusal,)
+
+
+def test_a_disclosure_on_an_unregistered_basis_is_refused(world: Any) -> None:
+    """The guarantee "nothing leaves without a basis that holds" never depends on which apps registered one."""
+    from consents.models import Disclosure
+    from families.models import Professional
+
+    with pytest.raises(consent_services.DisclosureRefused, match="without a lawful basis"):
+        consent_services.disclosure_record(
+            family=world.family,
+            recipient=Professional.objects.get(name="Helen Price"),
+            categories=["support_status"],
+            summary="Support continues.",
+            method="phone",
+            disclosed_on=world.family.referrals.first().date_received,
+            basis="gossip",
+            actor=world.coordinator,
+        )
+    assert not Disclosure.objects.exists()
+
+
+def test_a_hook_subscriber_that_fails_undoes_the_action(world: Any, monkeypatch: Any) -> None:
+    """A subscriber runs inside the announcing service's transaction: if it fails, nothing is changed."""
+    from families.models import Family
+    from homestart.models import Role
+    from tests.conftest import make_user
+
+    colleague = make_user(world.scheme, "colleague", Role.COORDINATOR)
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("supervision parts could not move")
+
+    monkeypatch.setattr(family_hooks.coordinator_changed, "_subscribers", [broken])
+    with pytest.raises(RuntimeError):
+        family_services.family_change_coordinator(family=world.family, coordinator=colleague, actor=world.coordinator)
+    assert Family.objects.get(pk=world.family.pk).lead_coordinator == world.coordinator
