@@ -16,6 +16,7 @@ MASKED_FIELDS: dict[str, list[str]] = {
     "Professional": ["name", "email", "phone"],
     "Referral": ["reasons", "outcome_reason"],
     "CaseNote": ["text"],
+    "SupportPeriod": ["end_reason"],
 }
 
 

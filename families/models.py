@@ -82,6 +82,12 @@ class HouseholdMember(models.Model):
     relationship = models.CharField(max_length=60, blank=True, help_text="For example mother, father, son, carer.")
     date_of_birth = models.DateField(null=True, blank=True)
     expected_due_date = models.DateField(null=True, blank=True, help_text="For an unborn child.")
+    left_on = models.DateField(
+        "no longer in the household from",
+        null=True,
+        blank=True,
+        help_text="Kept in the family's history, never deleted.",
+    )
 
     class Meta:
         ordering = ["kind", "date_of_birth", "expected_due_date", "pk"]
@@ -122,6 +128,9 @@ class Agency(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
+    retired_on = models.DateField(
+        null=True, blank=True, help_text="Retired: kept on old records, but cannot be chosen for new ones."
+    )
 
     class Meta:
         verbose_name_plural = "agencies"
@@ -138,6 +147,9 @@ class Professional(models.Model):
     role = models.CharField(max_length=120, help_text="For example health visitor, GP, social worker.")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    retired_on = models.DateField(
+        null=True, blank=True, help_text="Retired: kept on old records, but cannot be chosen for new ones."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -184,6 +196,34 @@ class Referral(models.Model):
     @property
     def referrer_label(self) -> str:
         return "Self-referral" if self.self_referral else str(self.referrer)
+
+
+class SupportPeriod(models.Model):
+    """One period of support, from the accepted referral that began it to its end. A family that comes back
+    (re-referred) has several; the family's own support dates are those of its latest period."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="support_periods")
+    referral = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, related_name="support_period", null=True, blank=True
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(ended_on__isnull=True), name="support_period_one_open_per_family"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="support_period_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Support period #{self.pk} of family {self.family_id}"
 
 
 class Assignment(models.Model):
@@ -254,11 +294,24 @@ class CaseNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_notes")
     visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="note", null=True, blank=True)
     text = models.TextField()
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        null=True,
+        blank=True,
+        help_text="A correction the author added to their earlier note; the original stays as it was.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["family", "-created_at"], name="casenote_family_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | Q(visit__isnull=True), name="casenote_correction_has_no_visit"
+            ),
+        ]
 
     def __str__(self) -> str:
         # Deliberately free of the note's text: this string is copied into the audit log.

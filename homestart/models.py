@@ -19,6 +19,9 @@ class Scheme(models.Model):
     address = models.TextField(blank=True, help_text="Printed as the letterhead on letters.")
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    charity_number = models.CharField(
+        "registered charity number", max_length=20, blank=True, help_text="Printed in the letterhead of every letter."
+    )
     supervision_interval_days = models.PositiveSmallIntegerField(
         "days between supervision sessions",
         default=56,

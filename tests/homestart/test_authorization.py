@@ -14,6 +14,10 @@ from families.models import Assignment, Family, FamilyStatus, Visit
 from homestart.models import User
 from tests.consents.policy import CONSENT_POLICY, CONSENT_ROUTE_ARGS
 from tests.consents.policy_requests import REQUEST_POLICY, REQUEST_ROUTE_ARGS
+from tests.families.policy_directory import DIRECTORY_POLICY, DIRECTORY_ROUTE_ARGS
+from tests.families.policy_family_life import FAMILY_LIFE_POLICY, FAMILY_LIFE_ROUTE_ARGS
+from tests.families.policy_notes import NOTES_POLICY, NOTES_ROUTE_ARGS
+from tests.homestart.policy_accounts import ACCOUNT_POLICY, ACCOUNT_ROUTE_ARGS
 from tests.safeguarding.policy import SAFEGUARDING_POLICY, SAFEGUARDING_ROUTE_ARGS
 from tests.volunteers.policy import VOLUNTEER_POLICY, VOLUNTEER_ROUTE_ARGS
 
@@ -62,6 +66,10 @@ POLICY.update(CONSENT_POLICY)
 POLICY.update(REQUEST_POLICY)
 POLICY.update(SAFEGUARDING_POLICY)
 POLICY.update(VOLUNTEER_POLICY)
+POLICY.update(ACCOUNT_POLICY)
+POLICY.update(FAMILY_LIFE_POLICY)
+POLICY.update(NOTES_POLICY)
+POLICY.update(DIRECTORY_POLICY)
 
 
 def _route_names(patterns: list, namespace: str = "") -> list[str]:
@@ -99,6 +107,10 @@ ROUTE_ARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **REQUEST_ROUTE_ARGS,
     **SAFEGUARDING_ROUTE_ARGS,
     **VOLUNTEER_ROUTE_ARGS,
+    **ACCOUNT_ROUTE_ARGS,
+    **FAMILY_LIFE_ROUTE_ARGS,
+    **NOTES_ROUTE_ARGS,
+    **DIRECTORY_ROUTE_ARGS,
 }
 
 
