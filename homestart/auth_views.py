@@ -68,6 +68,17 @@ def _second_factor_given(request: HttpRequest, device: Any) -> None:
     request.session[AUTHENTICATED_AT] = timezone.now().timestamp()
 
 
+# The key of the authenticator app being set up, kept in the session until a code confirms it: opening the set-up
+# page (GET) stores no device, and a reload shows the same key and QR code.
+SETUP_KEY = "homestart_two_factor_setup_key"
+
+
+def _device_being_set_up(request: HttpRequest) -> Any:
+    device = services.two_factor_enrolment_start(user=request.user, key=request.session.get(SETUP_KEY, ""))
+    request.session[SETUP_KEY] = device.key
+    return device
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """First sign-in: connect an authenticator app by QR code or by typing the key, then confirm with a code."""
@@ -75,16 +86,19 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     if services.has_two_factor(request.user):
         return redirect("two_factor:verify")
-    device = services.two_factor_enrolment_start(user=request.user)
+    device = _device_being_set_up(request)
     form = CodeForm(request.POST or None, label="Code from your app")
     if request.method == "POST" and form.is_valid():
         try:
-            device, codes = services.two_factor_enrolment_confirm(user=request.user, token=form.cleaned_data["token"])
+            device, codes = services.two_factor_enrolment_confirm(
+                user=request.user, key=device.key, token=form.cleaned_data["token"]
+            )
         except ActionNotAllowed as exc:
             form.add_error("code", exc.message)
             form.clear_codes()
         else:
             _second_factor_given(request, device)
+            request.session.pop(SETUP_KEY, None)
             request.session["recovery_codes"] = codes
             return redirect(f"{reverse('two_factor:recovery_codes')}?next={_next_url(request)}")
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
@@ -104,9 +118,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_factor_qr(request: HttpRequest) -> HttpResponse:
     """The QR code of the device being set up, as SVG (only its owner, only before it is confirmed)."""
-    if services.has_two_factor(request.user):
+    if services.has_two_factor(request.user) or not request.session.get(SETUP_KEY):
         raise Http404("No device being set up")
-    device = services.two_factor_enrolment_start(user=request.user)
+    device = _device_being_set_up(request)
     # A standalone SVG document (with its XML namespace): svg_inline() output does not render in an <img>.
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(

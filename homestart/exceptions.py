@@ -13,6 +13,14 @@ class ActionNotAllowed(Exception):
         self.message = message
 
 
+class NeedsConfirmation(ActionNotAllowed):
+    """The action is allowed, but only once the person has seen this warning and confirmed it.
+
+    To a caller that does not offer confirmation it is a refusal like any other (it is an ``ActionNotAllowed``); a
+    page that does catches it first, shows the warning and offers a button to go ahead.
+    """
+
+
 def save_or_refuse(instance: Any) -> Any:
     """Check the record against its model's own rules, then save it; a broken rule becomes a refusal for the page."""
     try:

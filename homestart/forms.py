@@ -3,8 +3,12 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 
-from homestart.models import Role
+from homestart import services
+from homestart.middleware import client_ip
+from homestart.models import Role, User
 
 
 class Form(forms.Form):
@@ -159,3 +163,97 @@ class AccountForm(Form):
         help_text="At least 12 characters. A few unrelated words make a good one. Tell the person in person.",
         strip=False,
     )
+
+
+class AccountEditForm(AccountForm):
+    """An administrator's corrections to an account: name, email, role, safeguarding lead (the username and the
+    password are the person's own)."""
+
+    username = None
+    password = None
+
+
+# Passwords: Django's own forms (and so its tokens and checks), with the product's labels, hints and messages.
+
+# (Words shown on the page, not passwords: hence the noqa for ruff's hard-coded password rule.)
+NEW_PASSWORD_HINT = "At least 12 characters. A few unrelated words you will remember make a good one."  # noqa: S105
+PASSWORD_MISMATCH = "The two new passwords are not the same. Enter the same new password twice."  # noqa: S105
+
+
+def _new_password_fields(form: forms.Form) -> None:
+    first, second = form.fields["new_password1"], form.fields["new_password2"]
+    first.label, first.help_text = "New password", NEW_PASSWORD_HINT
+    second.label, second.help_text = "Confirm your new password", ""
+    for field in (first, second):
+        field.validators.append(MaxLengthValidator(200))
+    first.error_messages["required"] = "Enter a new password"
+    second.error_messages["required"] = "Enter your new password again to confirm it"
+
+
+class PasswordChangeForm(Form, auth_forms.PasswordChangeForm):
+    """A signed-in person's current password and their new one, twice; ``save`` goes through the service."""
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": "Your current password is not right. Enter it again.",
+    }
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        current = self.fields["old_password"]
+        current.label = "Current password"
+        current.validators.append(MaxLengthValidator(200))
+        current.widget.attrs.pop("autofocus", None)  # the page's heading comes first for screen readers
+        current.error_messages["required"] = "Enter your current password"
+        _new_password_fields(self)
+
+    def save(self, commit: bool = True) -> User:
+        # Django's PasswordChangeView calls save(), then keeps this session by its new hash.
+        return services.user_password_change(
+            user=self.user, password=self.cleaned_data["new_password1"], actor=self.user
+        )
+
+
+class SetPasswordForm(Form, auth_forms.SetPasswordForm):
+    """The new password, twice, on the page a reset link opens; ``save`` goes through the service."""
+
+    error_messages = {**auth_forms.SetPasswordForm.error_messages, "password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        _new_password_fields(self)
+
+    def save(self, commit: bool = True) -> User:
+        # Django's PasswordResetConfirmView calls save() once the link's token has been checked.
+        return services.user_password_reset(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class PasswordResetRequestForm(Form, auth_forms.PasswordResetForm):
+    """An email address to send a reset link to. Django's ``save`` writes and sends each email; the service decides
+    whether any may be sent (the rate limit) and to which accounts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "The email address your scheme has for you. We will send a link to reset your password."
+        email.error_messages["required"] = "Enter your email address"
+        email.error_messages["invalid"] = "Enter an email address in the right form, like name@example.org"
+        email.widget.attrs.update({"spellcheck": "false", "autocapitalize": "none"})
+        self._accounts: list[User] = []
+
+    def get_users(self, email: str) -> Any:
+        """The accounts the service chose (Django's ``save`` sends one email to each)."""
+        return iter(self._accounts)
+
+    def save(self, request: Any = None, **options: Any) -> None:
+        """Called by Django's PasswordResetView; refused (``ActionNotAllowed``) over the rate limit."""
+
+        def send_links(accounts: list[User]) -> None:
+            self._accounts = accounts
+            auth_forms.PasswordResetForm.save(self, request=request, **options)
+
+        services.password_reset_request(
+            email=self.cleaned_data["email"], client_address=client_ip(request), send_links=send_links
+        )

@@ -66,5 +66,13 @@ class Check:
 # A new account was created, inside the creating transaction: ``user=`` the account.
 account_created = Hook("homestart.account_created")
 
-# Whether an account may be deactivated now (``user=``): families refuses while a volunteer still has families.
+# Whether an account may be deactivated now (``user=``): families refuses while a volunteer still has families
+# or a coordinator still leads any (the top floor's deactivation page hands them over first).
 account_deactivation = Check("homestart.account_deactivation")
+
+# Whether an account's role may change now (``user=`` the account as it is, ``role=`` the new role): families
+# refuses while a volunteer still has families or a coordinator still leads any.
+account_role_change = Check("homestart.account_role_change")
+
+# An account's role changed, inside the changing transaction: ``user=`` the account, ``previous_role=``.
+account_role_changed = Hook("homestart.account_role_changed")

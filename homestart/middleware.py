@@ -24,6 +24,11 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "two_factor:setup",
     "two_factor:qr",
     "two_factor:verify",
+    # Resetting a forgotten password by email: open to anonymous visitors, so to a half-signed-in session too.
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 
 

@@ -106,7 +106,7 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.TextChoices):
-    """Core's audit events beyond auditlog's create/update/delete: signing in and the second factor.
+    """Core's audit events beyond auditlog's create/update/delete: signing in, the second factor and passwords.
 
     Other apps declare their own events beside their models (``families.audit`` and the like).
     """
@@ -120,6 +120,24 @@ class AuditEvent(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", "Two-factor device reset"
     RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
     SESSIONS_ENDED = "sessions_ended", "All sessions ended"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset link asked for"
+    PASSWORD_RESET = "password_reset", "Password reset by email link"
+
+
+class RateLimit(models.Model):
+    """How often something limited (asking for a password reset link) was done for one key in the current window.
+
+    Kept in the database, not a per-process cache, so the limit holds however many app servers run. The key holds
+    a keyed hash of the email address or client address, never the address itself.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    window_started_at = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key.split(':', 1)[0]}: {self.count} since {self.window_started_at:%Y-%m-%d %H:%M}"
 
 
 class AuditEntry(AbstractLogEntry):

@@ -33,3 +33,18 @@ def can_reset_two_factor(actor: User, user: User) -> bool:
     if not (actor.is_authenticated and actor.is_active) or actor.pk == user.pk or actor.scheme_id != user.scheme_id:
         return False
     return can_administer(actor) or (can_coordinate(actor) and user.role == Role.VOLUNTEER)
+
+
+def can_manage_account(actor: User, user: User) -> bool:
+    """An active administrator manages the accounts of their own scheme (names, roles, deactivating, reactivating)."""
+    return can_administer(actor) and actor.scheme_id == user.scheme_id
+
+
+def can_change_password(actor: User, user: User) -> bool:
+    """A person changes only their own password, while their account is active; nobody sets another's."""
+    return bool(actor.is_authenticated and actor.is_active and actor.pk == user.pk)
+
+
+def can_change_scheme_settings(user: User, scheme_id: int) -> bool:
+    """An active administrator of the scheme sets its letterhead (printed on every letter) and supervision interval."""
+    return can_administer(user) and user.scheme_id == scheme_id

@@ -175,6 +175,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Passwords (SECURITY 30): a reset link (Django's token) works once and for an hour; at most 5 links an hour are
+# asked for one email address and for one client address, counted in the database (homestart.models.RateLimit).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+PASSWORD_RESET_LIMIT = 5
+PASSWORD_RESET_LIMIT_WINDOW = timedelta(hours=1)
+
 # Two-factor sign-in (django-otp): TOTP with a 30-second step and no tolerance either side; codes single-use.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Home-Start")
 OTP_TOTP_SYNC = False

@@ -4,13 +4,24 @@ from django.urls import include, path
 
 import families.urls
 import office.urls
-from homestart import account_views, auth_views, views
+from homestart import account_views, auth_views, password_views, scheme_views, views
 
-# Core's own pages: people's accounts, and the second factor.
+# Core's own pages: people's accounts, and the second factor. Deactivating an account (which may hand a
+# coordinator's families over) is the top floor's page, mounted in the same ``accounts`` namespace below.
 account_patterns = [
     path("", account_views.account_list, name="list"),
     path("new/", account_views.account_new, name="new"),
-    path("<int:pk>/deactivate/", account_views.account_deactivate, name="deactivate"),
+    path("<int:pk>/change/", account_views.account_edit, name="edit"),
+    path("<int:pk>/reactivate/", account_views.account_reactivate, name="reactivate"),
+]
+# Django's own names, so its views and emails find them: changing your password, and resetting it by email.
+password_patterns = [
+    path("change/", password_views.password_change, name="password_change"),
+    path("changed/", password_views.password_change_done, name="password_change_done"),
+    path("reset/", password_views.password_reset, name="password_reset"),
+    path("reset/sent/", password_views.password_reset_done, name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", password_views.password_reset_confirm, name="password_reset_confirm"),
+    path("reset/done/", password_views.password_reset_complete, name="password_reset_complete"),
 ]
 two_factor_patterns = [
     path("setup/", auth_views.two_factor_setup, name="setup"),
@@ -27,7 +38,9 @@ urlpatterns = [
     path("sign-in/", auth_views.sign_in, name="login"),
     path("sign-out/", auth_views.sign_out, name="logout"),
     path("two-factor/", include((two_factor_patterns, "two_factor"))),
-    path("accounts/", include((account_patterns, "accounts"))),
+    path("password/", include(password_patterns)),
+    path("accounts/", include(([*account_patterns, *office.urls.account_patterns], "accounts"))),
+    path("scheme/", scheme_views.scheme_settings, name="scheme_settings"),
     # The family's page is composed on the top floor but keeps its name, families:detail, and its address.
     path("families/", include(([*families.urls.urlpatterns, *office.urls.family_patterns], "families"))),
     path("volunteers/", include("volunteers.urls")),

@@ -19,6 +19,7 @@ SECTIONS: tuple[CaseFileSection, ...] = (
     family_sections.HOUSEHOLD,
     family_sections.REFERRAL,
     family_sections.ASSIGNMENTS,
+    family_sections.SUPPORT_HISTORY,  # earlier referrals, support periods and volunteers, once the family came back
     consent_sections.CONSENTS,
     family_sections.VISITS,
     volunteer_sections.SUPERVISION,
@@ -35,12 +36,15 @@ class LoadedSection:
     context: dict[str, Any]
 
 
-def case_file(user: User, family: Family) -> tuple[CaseFileReader, list[LoadedSection]]:
+def case_file(
+    user: User, family: Family, *, visits_page: str | None = None
+) -> tuple[CaseFileReader, list[LoadedSection]]:
     """The reader's standing (worked out once) and, in page order, the sections they may see, loaded.
 
     Sections load in page order, so audited reads (concerns, notes, supervision) are recorded in that order.
+    ``visits_page`` is the page of visits and notes asked for.
     """
-    reader = case_file_reader(user, family)
+    reader = case_file_reader(user, family, visits_page=visits_page)
     loaded = []
     for section in SECTIONS:
         context = section.load(user, family, reader)

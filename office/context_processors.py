@@ -28,7 +28,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif is_volunteer(user):
         items = [("My families", reverse("volunteers:home")), ("Supervision", reverse("volunteers:my_supervision"))]
     elif can_administer(user):
-        items = [("Accounts", reverse("accounts:list")), ("Consent wordings", reverse("consents:wordings"))]
+        items = [
+            ("Accounts", reverse("accounts:list")),
+            ("Consent wordings", reverse("consents:wordings")),
+            ("Directory", reverse("families:directory")),
+            ("Scheme settings", reverse("scheme_settings")),
+        ]
     else:
         items = []
     # The item whose address is the longest prefix of this page is the current one (Referrals, not Families,

@@ -64,5 +64,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @load_family
 def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
     """The family's case file: each app's section the reader may see, in the order ``office.casefile`` gives."""
-    reader, sections = casefile.case_file(request.user, family)
+    reader, sections = casefile.case_file(request.user, family, visits_page=request.GET.get("visits_page"))
     return render(request, "office/family_detail.html", {"family": family, "reader": reader, "sections": sections})

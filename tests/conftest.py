@@ -48,7 +48,7 @@ def make_scheme(code: str, name: str | None = None) -> Scheme:
 
 
 def make_user(scheme: Scheme, username: str, role: str, *, dsl: bool = False) -> User:
-    return services.user_create(
+    user = services.user_create(
         scheme=scheme,
         username=username,
         first_name=username.capitalize(),
@@ -59,6 +59,28 @@ def make_user(scheme: Scheme, username: str, role: str, *, dsl: bool = False) ->
         password=PASSWORD,
         actor=None,
     )
+    if role == Role.VOLUNTEER:
+        make_ready_to_support(user)
+    return user
+
+
+def make_ready_to_support(volunteer: User) -> None:
+    """Record a DBS check in date and the preparation course done, as a coordinator of the volunteer's scheme would
+    (a volunteer without them cannot be assigned). Left as it is in a scheme that has no coordinator yet."""
+    from volunteers import services as volunteer_services
+
+    coordinator = User.objects.filter(scheme=volunteer.scheme, role=Role.COORDINATOR, is_active=True).first()
+    if coordinator is None:
+        return
+    today = timezone.localdate()
+    volunteer_services.volunteer_profile_update(
+        profile=volunteer.volunteer_profile,
+        dbs_certificate_number="001234567890",
+        dbs_issued_on=today - datetime.timedelta(days=400),
+        dbs_renewal_due=today + datetime.timedelta(days=700),
+        preparation_course_completed_on=today - datetime.timedelta(days=380),
+        actor=coordinator,
+    )
 
 
 def enrol_two_factor(user: User) -> TOTPDevice:
@@ -66,7 +88,9 @@ def enrol_two_factor(user: User) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         pending = services.two_factor_enrolment_start(user=user)
-        device, _codes = services.two_factor_enrolment_confirm(user=user, token=code_now(pending, margin=0.5))
+        device, _codes = services.two_factor_enrolment_confirm(
+            user=user, key=pending.key, token=code_now(pending, margin=0.5)
+        )
     return device
 
 
@@ -139,10 +163,12 @@ def make_family(
     if accept:
         family_services.referral_decide(referral=referral, outcome=ReferralOutcome.ACCEPTED, actor=coordinator)
     if volunteer is not None:
+        # Confirmed: set-up gives one volunteer many families, beyond the most their record says they will take.
         family_services.assignment_start(
             family=family,
             volunteer=volunteer,
             started_on=timezone.localdate() - datetime.timedelta(days=20),
+            confirmed=True,
             actor=coordinator,
         )
     family.refresh_from_db()

@@ -49,7 +49,7 @@ POLICY: dict[str, tuple[set[str], set[str], str]] = {
     "families:referrals": ({"get"}, COORDINATORS, "login"),
     "families:referral_new": ({"get", "post"}, COORDINATORS, "login"),
     "families:referral_decide": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
-    "families:professional_new": ({"get", "post"}, COORDINATORS, "login"),
+    "families:professional_new": ({"get", "post"}, COORDINATORS | {"administrator"}, "login"),
     "families:detail": ({"get"}, SCHEME_COORDINATORS | {"volunteer"}, "login"),
     "families:assignment_new": ({"get", "post"}, SCHEME_COORDINATORS, "login"),
     "families:assignment_end": ({"get", "post"}, SCHEME_COORDINATORS, "login"),

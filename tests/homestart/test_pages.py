@@ -134,7 +134,7 @@ def test_dashboard_lists_consents_waiting_expiring_and_requests(client: Any, wor
     from families.models import Professional
     from tests.consents.conftest import publish_wordings
 
-    publish_wordings(world.scheme, world.coordinator)
+    publish_wordings(world.scheme, world.administrator)
     hv = Professional.objects.get(name="Helen Price")
     consent_services.consent_request(
         family=world.family,

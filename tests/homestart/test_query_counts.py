@@ -67,3 +67,62 @@ def test_family_page_query_bound(client: Any, world: Any, django_assert_max_num_
         client.get(reverse("families:detail", args=[world.family.pk]))
     with django_assert_max_num_queries(MAX_QUERIES):
         client.get(reverse("volunteers:home"))
+
+
+def _come_back(world: Any, family: Any, day: Any) -> None:
+    """One more time round: support ends on ``day``, the family is referred again, accepted and supported."""
+    from families import services
+    from families.models import ReferralOutcome
+
+    services.family_end_support(family=family, ended_on=day, reason="Goals reached.", actor=world.coordinator)
+    referral = services.referral_rerefer(
+        family=family, referrer=None, date_received=day, reasons="Back again.", actor=world.coordinator
+    )
+    services.referral_decide(referral=referral, outcome=ReferralOutcome.ACCEPTED, actor=world.coordinator)
+    services.assignment_start(family=family, volunteer=world.volunteer, started_on=day, actor=world.coordinator)
+
+
+def test_family_page_queries_do_not_grow_with_the_familys_history(client: Any, world: Any) -> None:
+    """A family that came back again and again, whose household grew and changed: the same count for the page with
+    two support periods as with eight, for the coordinator and for the volunteer."""
+    import datetime
+
+    from django.utils import timezone
+
+    from families import services
+    from families.models import MemberKind
+
+    today = timezone.localdate()
+    family = world.family
+    url = reverse("families:detail", args=[family.pk])
+    _come_back(world, family, today - datetime.timedelta(days=19))
+    log_visit(family, world.volunteer, note="first visit")
+
+    def measure() -> dict[str, int]:
+        counts = {}
+        for user in (world.coordinator, world.volunteer):
+            client.force_login(user)
+            client.get(url)
+            counts[user.username] = _count(client, url)
+        return counts
+
+    small = measure()
+    for days_ago in range(18, 12, -1):
+        _come_back(world, family, today - datetime.timedelta(days=days_ago))
+    for i in range(10):
+        member = services.household_member_add(
+            family=family,
+            kind=MemberKind.CHILD,
+            first_name=f"Child{i}",
+            date_of_birth=today - datetime.timedelta(days=100 + i),
+            actor=world.coordinator,
+        )
+        if i % 2:
+            services.household_member_leave(member=member, left_on=today, actor=world.coordinator)
+    for _ in range(10):
+        log_visit(family, world.volunteer, note="another visit")
+    large = measure()
+
+    assert family.support_periods.count() == 8
+    assert large == small, f"queries with 2 support periods: {small}; with 8: {large}"
+    assert max(large.values()) <= MAX_QUERIES

@@ -74,8 +74,16 @@ def test_the_disclosure_bases_are_registered() -> None:
 
 def test_the_hooks_have_their_subscribers() -> None:
     assert family_hooks.coordinator_changed.subscribers == (volunteer_services.supervision_parts_follow_coordinator,)
+    assert family_hooks.children_changed.subscribers == (safeguarding_services.concerns_retention_recompute,)
+    assert family_hooks.assignment_refusals.rules == (volunteer_services.assignment_refusal,)
+    assert family_hooks.assignment_warnings.rules == (volunteer_services.assignment_warning,)
     assert hooks.account_created.subscribers == (volunteer_services.account_created,)
-    assert hooks.account_deactivation.rules == (family_services.deactivation_refusal,)
+    assert hooks.account_deactivation.rules == (
+        family_services.deactivation_refusal,
+        family_services.coordinator_deactivation_refusal,
+    )
+    assert hooks.account_role_change.rules == (family_services.role_change_refusal,)
+    assert hooks.account_role_changed.subscribers == (volunteer_services.account_role_changed,)
 
 
 def test_a_disclosure_on_an_unregistered_basis_is_refused(world: Any) -> None:

@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.test import override_settings
 from django.urls import path, reverse
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homestart import services
+from homestart.auth_views import SETUP_KEY
 from homestart.decorators import recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.middleware import OPEN_BEFORE_SECOND_FACTOR
@@ -69,7 +71,12 @@ def test_first_sign_in_sets_up_the_app_then_asks_for_codes(client: Any, world: A
         qr = client.get(reverse("two_factor:qr"))
         assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
 
-        device = services.two_factor_enrolment_start(user=world.volunteer)
+        # Opening the page stored no device, only the key it shows, in the session (SECURITY 14).
+        assert not TOTPDevice.objects.filter(user=world.volunteer).exists()
+        device = services.two_factor_enrolment_start(user=world.volunteer, key=client.session[SETUP_KEY])
+        assert client.get(reverse("two_factor:setup")).status_code == 200  # a reload shows the same key
+        assert client.session[SETUP_KEY] == device.key
+        assert not TOTPDevice.objects.filter(user=world.volunteer).exists()
         wrong = client.post(reverse("two_factor:setup"), {"code": str(_totp_at(device, START, 5)).zfill(6)})
         assert "The code is not right" in wrong.content.decode()
         clock.shift(datetime.timedelta(seconds=5))  # after the short delay a wrong code earns
@@ -87,7 +94,9 @@ def test_codes_are_single_use_with_no_tolerance(world: Any) -> None:
     """SECURITY 6: a 30-second step, no window either side, and a code works once."""
     with time_machine.travel(START, tick=False):
         device = services.two_factor_enrolment_start(user=world.volunteer)
-        services.two_factor_enrolment_confirm(user=world.volunteer, token=str(_totp_at(device, START, 0)).zfill(6))
+        device, _codes = services.two_factor_enrolment_confirm(
+            user=world.volunteer, key=device.key, token=str(_totp_at(device, START, 0)).zfill(6)
+        )
     later = START + datetime.timedelta(minutes=5)
     with time_machine.travel(later, tick=False):
         for steps in (-1, 1):
@@ -104,7 +113,9 @@ def test_codes_are_single_use_with_no_tolerance(world: Any) -> None:
 
 def test_recovery_code_works_once(world: Any) -> None:
     pending = services.two_factor_enrolment_start(user=world.volunteer)
-    _device, codes = services.two_factor_enrolment_confirm(user=world.volunteer, token=code_now(pending))
+    _device, codes = services.two_factor_enrolment_confirm(
+        user=world.volunteer, key=pending.key, token=code_now(pending)
+    )
     assert services.two_factor_verify(user=world.volunteer, token=codes[0].upper()).name == "Recovery codes"
     with pytest.raises(ActionNotAllowed):
         services.two_factor_verify(user=world.volunteer, token=codes[0])

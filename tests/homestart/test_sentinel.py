@@ -16,6 +16,10 @@ from tests.homestart.test_authorization import POLICY, ROLES, route_url
 
 SENTINEL = "Sentinel-7Q4 Grace said something private about her sister"
 CHILD_SENTINEL = "Zebedee"
+# A correction to that note, and a note without a visit: private in exactly the same way.
+CORRECTION_SENTINEL = "Correction-3K8 she meant her cousin, not her sister"
+PHONE_SENTINEL = "Phone-5M2 Grace rang about the housing letter"
+SENTINELS = [SENTINEL, CORRECTION_SENTINEL, PHONE_SENTINEL]
 
 
 def _all_get_responses(client: Any, world: Any, user: Any) -> str:
@@ -31,29 +35,29 @@ def _all_get_responses(client: Any, world: Any, user: Any) -> str:
         # Files (scans, photographs) stream, and are bytes that need not be text: searched all the same.
         body = b"".join(response.streaming_content) if response.streaming else response.content
         seen.append(body.decode(errors="replace"))
-    # Search results and filtered lists too.
-    for url in [
-        reverse("families:list") + "?q=Okafor",
-        reverse("families:list") + "?q=PO2",
-        reverse("families:list") + "?status=supported",
-    ]:
-        seen.append(client.get(url).content.decode())
+    # Search results (posted, so the words stay out of URLs) and filtered lists too.
+    for query in ("Okafor", "PO2"):
+        seen.append(client.post(reverse("families:list"), {"q": query}, follow=True).content.decode())
+    seen.append(client.get(reverse("families:list") + "?status=supported").content.decode())
     return "\n".join(seen)
 
 
 @pytest.fixture
 def note_world(world: Any) -> Any:
-    log_visit(world.family, world.volunteer, note=SENTINEL)
+    note = log_visit(world.family, world.volunteer, note=SENTINEL).note
+    services.case_note_correct(note=note, text=CORRECTION_SENTINEL, actor=world.volunteer)
+    services.case_note_write(family=world.family, text=PHONE_SENTINEL, actor=world.volunteer)
     return world
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_note_text_reaches_only_author_and_family_coordinator(client: Any, note_world: Any, role: str) -> None:
     html = _all_get_responses(client, note_world, note_world.role(role))
-    if role in ("volunteer", "coordinator"):
-        assert SENTINEL in html, f"{role} should be able to read the note"
-    else:
-        assert SENTINEL not in html, f"{role} saw a private note"
+    for sentinel in SENTINELS:
+        if role in ("volunteer", "coordinator"):
+            assert sentinel in html, f"{role} should be able to read the note {sentinel[:14]}"
+        else:
+            assert sentinel not in html, f"{role} saw a private note {sentinel[:14]}"
 
 
 def test_other_schemes_family_never_listed(client: Any, world: Any) -> None:
@@ -62,7 +66,7 @@ def test_other_schemes_family_never_listed(client: Any, world: Any) -> None:
     assert "Evans" not in html
     assert world.other_family.reference not in html
     for query in ("Evans", "SO23", world.other_family.reference):
-        searched = client.get(reverse("families:list"), {"q": query}).content.decode()
+        searched = client.post(reverse("families:list"), {"q": query}, follow=True).content.decode()
         assert "No families in your scheme match" in searched
         assert reverse("families:detail", args=[world.other_family.pk]) not in searched
 
@@ -71,6 +75,11 @@ def test_note_text_never_in_the_audit_log(client: Any, note_world: Any) -> None:
     """SECURITY 19: the note body is masked in change entries, and reads log only the note's number."""
     client.force_login(note_world.coordinator)
     client.get(reverse("families:detail", args=[note_world.family.pk]))
+    client.force_login(note_world.volunteer)  # the author reads all three, on the family page and the correction page
+    client.get(reverse("families:detail", args=[note_world.family.pk]))
+    note = note_world.family.case_notes.get(text=SENTINEL)
+    client.get(reverse("families:note_correct", args=[note_world.family.pk, note.pk]))
+    assert AuditEntry.objects.filter(event="note_read").count() >= 6
     services.family_change_coordinator(
         family=note_world.family, coordinator=note_world.dsl, actor=note_world.coordinator
     )
@@ -86,6 +95,8 @@ def test_note_text_never_in_the_audit_log(client: Any, note_world: Any) -> None:
             )
         )
         assert "Sentinel-7Q4" not in blob
+        assert "Correction-3K8" not in blob and "cousin" not in blob
+        assert "Phone-5M2" not in blob and "housing letter" not in blob
         assert "Grace" not in blob  # the mother's first name is masked too
 
 

@@ -18,6 +18,7 @@ def test_case_file_lists_every_apps_section_in_page_order() -> None:
         "household",
         "referral",
         "assignments",
+        "support_history",
         "consents",
         "visits",
         "supervision",

@@ -7,8 +7,10 @@ In exchange it must leave exactly the state the services would have left, and th
 ``tests/homestart/test_seed_scale.py`` checks that it does:
 
 - every family's history is replayed along the services' own paths (``referral_receive``, ``referral_decide``,
-  ``assignment_start``, ``assignment_end``, ``family_end_support``, ``visit_log``; ``user_create`` and
-  ``volunteer_profile_update`` for accounts), so statuses, referral outcomes, dates and assignments agree;
+  ``assignment_start``, ``assignment_end``, ``family_end_support``, ``referral_rerefer``, ``visit_log``;
+  ``user_create`` and ``volunteer_profile_update`` for accounts), so statuses, referral outcomes, dates,
+  assignments and support periods agree (some supported families came back: an earlier period ended, then a
+  second referral on the same record);
 - guardian object permissions are the ones those services grant: a volunteer with an open assignment holds
   ``families.view_family``; every private note is readable by the family's lead coordinator, and by its author
   only while the author is still assigned;
@@ -57,6 +59,7 @@ from families.models import (
     Professional,
     Referral,
     ReferralOutcome,
+    SupportPeriod,
     Visit,
     VisitKind,
 )
@@ -129,6 +132,13 @@ DECLINE_REASONS = [
     "Family decided they did not want support.",
 ]
 ASSIGNMENT_END_REASONS = ["Volunteer moved away", "Volunteer's circumstances changed", "Family asked for a change"]
+COME_BACK_REASONS = [
+    "New baby on the way; parent asking for support again.",
+    "Moved back into the area and feeling isolated.",
+    "Parent's health has worsened; health visitor suggests support again.",
+]
+# The share of supported families (with room in their history) who had an earlier support period and came back.
+CAME_BACK_SHARE = 0.12
 SUPPORT_END_REASONS = [
     "Youngest child started school.",
     "Family feels able to manage without support.",
@@ -345,6 +355,10 @@ def _family_repr(row: dict[str, Any]) -> str:
     return row["reference"]
 
 
+def _period_repr(row: dict[str, Any]) -> str:
+    return f"Support period #{row['id']} of family {row['family_id']}"
+
+
 @dataclass
 class _Segment:
     """A stretch of days when one volunteer was assigned to a family (the days they may log visits)."""
@@ -385,6 +399,9 @@ class _ScaleBuilder:
         self.view_family_id = view_family_id
         self.view_note_id = view_note_id
         self.segments: list[tuple[dict[str, Any], dict[str, Any], list[_Segment]]] = []  # family, lead, segments
+        # Per family: the referral that support would start from, and the support period open now.
+        self.accepted: dict[int, dict[str, Any]] = {}
+        self.open_periods: dict[int, dict[str, Any]] = {}
 
     # Times: every event happens on a given day, in working hours (UTC), at a random second.
     def at(self, day: datetime.date, first_hour: int = 9, last_hour: int = 16) -> datetime.datetime:
@@ -577,6 +594,9 @@ class _ScaleBuilder:
         # Support: the plan's received date leaves room for everything below to happen before today.
         segments: list[_Segment] = []
         start = day + self.days(7, 30)
+        # Some supported families came back: an earlier period of support ended and they were referred again.
+        if plan.status == FamilyStatus.SUPPORTED and (self.today - start).days > 400 and rng.random() < CAME_BACK_SHARE:
+            start = self.earlier_period(family, start, coordinator, volunteers, everyone, segments)
         # Some families awaiting a volunteer had one before, when there was time for it.
         with_history = (
             plan.status == FamilyStatus.AWAITING_VOLUNTEER and (self.today - start).days > 90 and rng.random() < 0.4
@@ -615,6 +635,42 @@ class _ScaleBuilder:
             segments.append(_Segment(assignment, volunteer, start, end - ONE_DAY))
             self.end_support(family, assignment, end, coordinator)
         self.segments.append((family, coordinator, segments))
+
+    def earlier_period(
+        self,
+        family: dict[str, Any],
+        start: datetime.date,
+        coordinator: dict[str, Any],
+        volunteers: "_VolunteerPicker",
+        everyone: list[dict[str, Any]],
+        segments: list[_Segment],
+    ) -> datetime.date:
+        """A first period of support that ended (``family_end_support``), then ``referral_rerefer`` and the new
+        referral accepted (``referral_decide``). Answers the day the second period can start."""
+        rng = self.rng
+        volunteer = volunteers.pick(avoid=None)
+        assignment = self.assign(family, volunteer, start, coordinator)
+        end = max(min(start + self.days(60, 200), self.today - 200 * ONE_DAY), start + ONE_DAY)
+        segments.append(_Segment(assignment, volunteer, start, end - ONE_DAY))
+        self.end_support(family, assignment, end, coordinator)
+        received = end + self.days(30, 120)
+        at = self.at(received, 9, 14)
+        self.rec.update(Family, family, at=at, actor=coordinator, repr_=_family_repr, status=FamilyStatus.REFERRED)
+        referrer = rng.choice(everyone) if rng.random() < 0.75 else None
+        referral = self.rec.create(
+            Referral,
+            at=at + datetime.timedelta(milliseconds=5),
+            actor=coordinator,
+            family_id=family["id"],
+            referrer_id=referrer["id"] if referrer else None,
+            self_referral=referrer is None,
+            date_received=received,
+            reasons=rng.choice(COME_BACK_REASONS),
+            received_by_id=coordinator["id"],
+        )
+        decided = received + self.days(2, 14)
+        self.decide(family, referral, ReferralOutcome.ACCEPTED, decided, coordinator)
+        return decided + self.days(7, 21)
 
     def household(self, surname: str, received: datetime.date) -> Iterable[dict[str, Any]]:
         rng = self.rng
@@ -669,11 +725,14 @@ class _ScaleBuilder:
             decided_on=day,
             decided_by_id=coordinator["id"],
         )
+        if outcome == ReferralOutcome.ACCEPTED:
+            self.accepted[family["id"]] = referral
 
     def assign(
         self, family: dict[str, Any], volunteer: dict[str, Any], day: datetime.date, coordinator: dict[str, Any]
     ) -> dict[str, Any]:
-        """``assignment_start``: the assignment, then the family becomes supported (support starts the first time)."""
+        """``assignment_start``: the assignment; the first volunteer of a referral opens a support period linked to
+        it; then the family becomes supported, with the period's dates as its own."""
         at = self.at(day, 9, 15)
         assignment = self.rec.create(
             Assignment,
@@ -685,8 +744,17 @@ class _ScaleBuilder:
             assigned_by_id=coordinator["id"],
         )
         values: dict[str, Any] = {"status": FamilyStatus.SUPPORTED}
-        if family["support_started_on"] is None:
-            values["support_started_on"] = day
+        if family["id"] not in self.open_periods:
+            self.open_periods[family["id"]] = self.rec.create(
+                SupportPeriod,
+                at=at + datetime.timedelta(milliseconds=2),
+                actor=coordinator,
+                repr_=_period_repr,
+                family_id=family["id"],
+                referral_id=self.accepted[family["id"]]["id"],
+                started_on=day,
+            )
+            values.update(support_started_on=day, support_ended_on=None, support_end_reason="")
         self.rec.update(
             Family, family, at=at + datetime.timedelta(milliseconds=5), actor=coordinator, repr_=_family_repr, **values
         )
@@ -715,9 +783,20 @@ class _ScaleBuilder:
     def end_support(
         self, family: dict[str, Any], assignment: dict[str, Any], day: datetime.date, coordinator: dict[str, Any]
     ) -> None:
-        """``family_end_support``: the open assignment closes the same day, then the family's support ends."""
+        """``family_end_support``: the open assignment closes the same day, then the support period, then the
+        family's support ends with the period's dates and reason."""
         at = self.at(day, 9, 12)
+        reason = self.rng.choice(SUPPORT_END_REASONS)
         self.rec.update(Assignment, assignment, at=at, actor=coordinator, ended_on=day, end_reason="Support ended")
+        self.rec.update(
+            SupportPeriod,
+            self.open_periods.pop(family["id"]),
+            at=at + datetime.timedelta(milliseconds=2),
+            actor=coordinator,
+            repr_=_period_repr,
+            ended_on=day,
+            end_reason=reason,
+        )
         self.rec.update(
             Family,
             family,
@@ -726,7 +805,7 @@ class _ScaleBuilder:
             repr_=_family_repr,
             status=FamilyStatus.ENDED,
             support_ended_on=day,
-            support_end_reason=self.rng.choice(SUPPORT_END_REASONS),
+            support_end_reason=reason,
         )
 
     # Visits and private notes -----------------------------------------------------------------------------------
@@ -739,6 +818,11 @@ class _ScaleBuilder:
             return
         per_day = total / all_days
         created = 0
+        # A volunteer assigned to the family now reads their notes, those of an earlier assignment there included
+        # (``assignment_start`` grants them again); one whose assignments there all ended reads none.
+        assigned_now = {
+            (row["volunteer_id"], row["family_id"]) for row in rec.tables[Assignment].rows if row["ended_on"] is None
+        }
         for index, (family, coordinator, segments) in enumerate(self.segments):
             days = sum(seg.days for seg in segments)
             expected = days * per_day
@@ -782,7 +866,7 @@ class _ScaleBuilder:
                     created_at=noted_at,
                 )
                 # The author keeps the note only while still assigned; the lead coordinator always reads it.
-                if seg.assignment["ended_on"] is None:
+                if (volunteer["id"], family["id"]) in assigned_now:
                     rec.grant(
                         CaseNoteUserObjectPermission,
                         permission_id=self.view_note_id,
@@ -1024,6 +1108,7 @@ DOMAIN_MODELS: list[type[models.Model]] = [
     Family,
     HouseholdMember,
     Referral,
+    SupportPeriod,
     Assignment,
     Visit,
     CaseNote,
