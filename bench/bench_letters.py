@@ -54,6 +54,7 @@ def build_data() -> dict[str, Any]:
     from families.models import AgencyKind, MemberKind, ReferralOutcome
     from homestart import services
     from homestart.models import Role
+    from volunteers import services as volunteer_services
 
     scheme = services.scheme_create(
         name="Home-Start Harbourside",
@@ -77,8 +78,9 @@ def build_data() -> dict[str, Any]:
 
     coordinator = user("coordinator", Role.COORDINATOR)
     volunteer = user("volunteer", Role.VOLUNTEER)
+    administrator = user("administrator", Role.ADMINISTRATOR)
     for purpose, (title, body) in STARTER_WORDINGS.items():
-        consent_services.wording_publish(scheme=scheme, purpose=purpose, title=title, body=body, actor=coordinator)
+        consent_services.wording_publish(scheme=scheme, purpose=purpose, title=title, body=body, actor=administrator)
     health_visitor = family_services.professional_add(
         scheme=scheme,
         agency_name="Southsea Health Visiting Team",
@@ -109,6 +111,14 @@ def build_data() -> dict[str, Any]:
     )
     family_services.referral_decide(referral=referral, outcome=ReferralOutcome.ACCEPTED, actor=coordinator)
     family = referral.family
+    volunteer_services.volunteer_profile_update(
+        profile=volunteer.volunteer_profile,
+        dbs_certificate_number="001234567890",
+        dbs_issued_on=today - datetime.timedelta(days=400),
+        dbs_renewal_due=today + datetime.timedelta(days=700),
+        preparation_course_completed_on=today - datetime.timedelta(days=380),
+        actor=coordinator,
+    )
     family_services.assignment_start(
         family=family, volunteer=volunteer, started_on=today - datetime.timedelta(days=20), actor=coordinator
     )

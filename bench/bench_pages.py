@@ -53,7 +53,9 @@ def signed_in_client(user: Any) -> Any:
         pending = services.two_factor_enrolment_start(user=user)
         if time.time() % pending.step > pending.step - 1:  # codes have no tolerance: wait for a fresh step
             time.sleep(pending.step - time.time() % pending.step + 0.1)
-        device, _codes = services.two_factor_enrolment_confirm(user=user, token=f"{totp(pending.bin_key):06d}")
+        device, _codes = services.two_factor_enrolment_confirm(
+            user=user, key=pending.key, token=f"{totp(pending.bin_key):06d}"
+        )
     client = Client()
     client.force_login(user, "django.contrib.auth.backends.ModelBackend")
     session = client.session

@@ -18,3 +18,8 @@ def can_record_disclosure(user: User, family: Family) -> bool:
 def can_read_wordings(user: User) -> bool:
     """Administrators manage the wordings; coordinators read them to know what families sign."""
     return can_administer(user) or can_coordinate(user)
+
+
+def can_publish_wordings(user: User, scheme_id: int) -> bool:
+    """Only an administrator of the scheme publishes a new version of a consent wording; coordinators read them."""
+    return can_administer(user) and user.scheme_id == scheme_id

@@ -256,6 +256,14 @@ def support_agreed_letters(user: User, family: Family) -> QuerySet[Letter]:
     )
 
 
+def get_support_agreed_letter_or_404(user: User, family: Family, pk: Any) -> Letter:
+    """One of the family's own support-agreed notices, for its scheme's coordinators; 404 for any other letter."""
+    try:
+        return support_agreed_letters(user, family).get(pk=pk)
+    except (Letter.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such letter") from None
+
+
 def agencies_in_scheme(user: User) -> QuerySet[Agency]:
     """The scheme's agency directory, to filter the disclosure register by."""
     return Agency.objects.filter(scheme_id=_scheme_or_none(user)).order_by("name")

@@ -37,12 +37,14 @@ from consents.models import (
     RequestStatus,
     SignedScan,
 )
-from consents.permissions import can_handle_consents, can_record_disclosure
+from consents.permissions import can_handle_consents, can_publish_wordings, can_record_disclosure
+from families import services as family_services
 from families.models import Family, FamilyStatus, HouseholdMember, MemberKind, Professional
+from families.permissions import can_be_chosen
 from homestart import audit, pdf
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEntry, Scheme, User
-from homestart.permissions import can_administer, can_coordinate, is_scheme_coordinator
+from homestart.permissions import can_coordinate, is_scheme_coordinator
 
 CONSENT_TRANSITIONS: dict[str, set[str]] = {
     ConsentStatus.AWAITING_SIGNATURE: {ConsentStatus.SIGNED, ConsentStatus.REFUSED},
@@ -96,8 +98,8 @@ def _clean_categories(categories: Iterable[str]) -> list[str]:
 
 
 def _professional_in_scheme(professional: Professional, scheme_id: int) -> None:
-    if professional.agency.scheme_id != scheme_id:
-        raise ActionNotAllowed("That professional is not in this scheme's directory.")
+    """In the scheme's directory and not retired (nor their agency): the rule for anyone named on a new record."""
+    family_services.check_professional_choosable(professional, scheme_id=scheme_id)
 
 
 # Wordings -------------------------------------------------------------------------------------------------------
@@ -105,9 +107,10 @@ def _professional_in_scheme(professional: Professional, scheme_id: int) -> None:
 
 @transaction.atomic
 def wording_publish(*, scheme: Scheme, purpose: str, title: str, body: str, actor: User) -> ConsentWording:
-    """Publish a new version of a consent wording. Earlier versions, and what was signed under them, never change."""
-    if not (can_administer(actor) or can_coordinate(actor)) or actor.scheme_id != scheme.pk:
-        raise ActionNotAllowed("Only an administrator or coordinator of this scheme can publish wordings.")
+    """Publish a new version of a consent wording (administrators only). Earlier versions, and what was signed
+    under them, never change."""
+    if not can_publish_wordings(actor, scheme.pk):
+        raise ActionNotAllowed("Only an administrator of this scheme can publish wordings.")
     Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
     latest = ConsentWording.objects.filter(scheme=scheme, purpose=purpose).order_by("-version").first()
     return save_or_refuse(
@@ -134,6 +137,32 @@ def current_wording(scheme: Scheme, purpose: str) -> ConsentWording:
 # Letters --------------------------------------------------------------------------------------------------------
 
 
+def _letter_document(
+    *,
+    kind: str,
+    family: Family,
+    consent: Consent | None,
+    recipient: Professional | None,
+    signed_by: User,
+    printed_on: datetime.date | None = None,
+    context: dict[str, Any] | None = None,
+) -> bytes:
+    """The PDF of a letter: what a first print and a copy of a letter already sent both render."""
+    return pdf.render_letter(
+        kind,
+        {
+            "scheme": family.scheme,
+            "family": family,
+            "consent": consent,
+            "wording": consent.wording if consent is not None else None,
+            "recipient": recipient,
+            "printed_by": signed_by,
+            "printed_on": printed_on or timezone.localdate(),
+            **(context or {}),
+        },
+    )
+
+
 def _print(
     *,
     kind: str,
@@ -144,18 +173,8 @@ def _print(
     context: dict[str, Any] | None = None,
 ) -> tuple[Letter, bytes]:
     wording = consent.wording if consent is not None else None
-    document = pdf.render_letter(
-        kind,
-        {
-            "scheme": family.scheme,
-            "family": family,
-            "consent": consent,
-            "wording": wording,
-            "recipient": recipient,
-            "printed_by": actor,
-            "printed_on": timezone.localdate(),
-            **(context or {}),
-        },
+    document = _letter_document(
+        kind=kind, family=family, consent=consent, recipient=recipient, signed_by=actor, context=context
     )
     letter = save_or_refuse(
         Letter(
@@ -622,6 +641,13 @@ def disclosure_decline(
     return decision
 
 
+def support_agreed_recipients(family: Family, referral: Any) -> list[Professional]:
+    """Who is told that support was agreed: the latest referral's referrer and the health visitor, once each,
+    leaving out anyone retired from the directory (they have left; notices go to the people there now)."""
+    named = [p for p in (referral.referrer if referral else None, family.health_visitor) if p is not None]
+    return [p for p in {p.pk: p for p in named}.values() if can_be_chosen(p)]
+
+
 @transaction.atomic
 def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> list[tuple[Letter, bytes, Disclosure]]:
     """Tell the referrer and the health visitor that support was agreed (P2), under the signed consent (P3)."""
@@ -642,10 +668,12 @@ def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> 
     if consent is None:
         raise DisclosureRefused("The family has not signed an information-exchange consent yet: print the form first.")
     referral = family.referrals.select_related("referrer__agency").order_by("-date_received").first()
-    recipients = [p for p in (referral.referrer if referral else None, family.health_visitor) if p is not None]
-    recipients = list({p.pk: p for p in recipients}.values())
+    recipients = support_agreed_recipients(family, referral)
     if not recipients:
-        raise ActionNotAllowed("The family has no referrer or health visitor recorded to tell.")
+        raise ActionNotAllowed(
+            "The family has no referrer or health visitor to tell: none is recorded, or those recorded are retired "
+            "from the directory."
+        )
     sent = []
     for recipient in recipients:
         disclosure = disclosure_record(
@@ -664,6 +692,41 @@ def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> 
         )
         sent.append((letter, document, disclosure))
     return sent
+
+
+@transaction.atomic
+def support_agreed_letter_reprint(*, letter: Letter, actor: User) -> bytes:
+    """Print a support-agreed notice again, at any time, as it was sent: to the same person, with its date and its
+    signatory. The print is recorded (``LETTER_PRINTED`` on that letter, with the copy's SHA-256); nothing new is
+    shared, so the disclosure register gets no second entry."""
+    related = ("family__scheme", "recipient__agency", "consent__wording", "printed_by")
+    letter = Letter.objects.select_related(*related).get(pk=letter.pk)
+    if not can_handle_consents(actor, letter.family):
+        raise ActionNotAllowed("Only a coordinator of this scheme can print the family's letters.")
+    if letter.kind != LetterKind.SUPPORT_AGREED:
+        raise ActionNotAllowed("Only a support-agreed notice can be printed again here.")
+    printed_on = timezone.localdate(letter.printed_at)
+    # The support the notice told of: the period under way when it was printed (a family that came back has had
+    # several), never a later period's start.
+    period = letter.family.support_periods.filter(started_on__lte=printed_on).order_by("-started_on", "-pk").first()
+    document = _letter_document(
+        kind=letter.kind,
+        family=letter.family,
+        consent=letter.consent,
+        recipient=letter.recipient,
+        signed_by=letter.printed_by,
+        printed_on=printed_on,
+        context={"support_started_on": period.started_on} if period else None,
+    )
+    sha256 = hashlib.sha256(document).hexdigest()
+    # The copy is byte for byte the letter sent unless something it shows has changed since (the letterhead, say).
+    audit.record_event(
+        event=ConsentAuditEvent.LETTER_PRINTED,
+        instance=letter,
+        actor=actor,
+        extra={"sha256": sha256, "reprint": True, "same_as_sent": sha256 == letter.sha256},
+    )
+    return document
 
 
 @transaction.atomic

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", consents.overview, name="overview"),
     path("family/<int:pk>/new/", consents.consent_new, name="consent_new"),
     path("family/<int:pk>/support-agreed/", register.support_agreed, name="support_agreed"),
+    path(
+        "family/<int:pk>/support-agreed/<int:letter_pk>/print/",
+        register.support_agreed_reprint,
+        name="support_agreed_reprint",
+    ),
     path("<int:pk>/", consents.consent_detail, name="consent_detail"),
     path("<int:pk>/letter/", consents.letter, name="letter"),
     path("<int:pk>/signed/", consents.consent_signed, name="consent_signed"),

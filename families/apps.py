@@ -10,3 +10,5 @@ class FamiliesConfig(AppConfig):
 
         audit.register()
         hooks.account_deactivation.add(services.deactivation_refusal)
+        hooks.account_deactivation.add(services.coordinator_deactivation_refusal)
+        hooks.account_role_change.add(services.role_change_refusal)

@@ -11,7 +11,7 @@ class FamilyAuditEvent(models.TextChoices):
 
 # Fields holding private or personal text: a change to one is logged as "[not recorded]".
 MASKED_FIELDS: dict[str, list[str]] = {
-    "Family": ["family_name", "address", "postcode", "phone", "support_end_reason"],
+    "Family": ["family_name", "address", "postcode", "phone", "preferred_language", "support_end_reason"],
     "HouseholdMember": ["first_name", "last_name", "relationship", "date_of_birth", "expected_due_date"],
     "Professional": ["name", "email", "phone"],
     "Referral": ["reasons", "outcome_reason"],

@@ -156,11 +156,20 @@ class VolunteerChoiceField(forms.ModelChoiceField):
 class AssignmentForm(Form):
     volunteer = VolunteerChoiceField(label="Volunteer", queryset=None, empty_label="Choose a volunteer")
     started_on = forms.DateField(label="Start date", widget=DateInput())
+    # Set by the page once it has warned about a volunteer (at the most families they will take, say): "Assign
+    # anyway" then confirms that volunteer only, never one chosen after the warning was shown.
+    confirmed_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, volunteers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["volunteer"].queryset = volunteers
         self.fields["started_on"].initial = timezone.localdate()
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the coordinator confirmed the warning about the volunteer now chosen."""
+        volunteer = self.cleaned_data.get("volunteer")
+        return volunteer is not None and self.cleaned_data.get("confirmed_for") == volunteer.pk
 
 
 class EndAssignmentForm(Form):

@@ -157,6 +157,11 @@ class Professional(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.role}, {self.agency.name})"
 
+    @property
+    def is_retired(self) -> bool:
+        """Retired, or in a retired agency: shown on old records, never offered for new ones."""
+        return self.retired_on is not None or self.agency.retired_on is not None
+
 
 class ReferralOutcome(models.TextChoices):
     PENDING = "pending", "Waiting for a decision"

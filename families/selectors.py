@@ -1,28 +1,48 @@
 """Reads that depend on who is asking. Anything a user may not see behaves as if it did not exist."""
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value, prefetch_related_objects
-from django.db.models.functions import Replace, TruncMonth
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Lower, Replace, TruncDate, TruncMonth, Upper
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from families.models import (
+    Agency,
     Assignment,
     CaseNote,
     Family,
     FamilyGroupAttendance,
     FamilyGroupSession,
     FamilyStatus,
+    HouseholdMember,
+    MemberKind,
     Professional,
     Referral,
     ReferralOutcome,
+    SupportPeriod,
     Visit,
 )
-from families.permissions import can_manage_family, is_family_coordinator
+from families.permissions import can_manage_directory, can_manage_family, is_family_coordinator
 from homestart.decorators import loads
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_volunteer
@@ -75,15 +95,23 @@ class CaseFileReader:
     can_manage: bool
     is_assigned: bool
     is_family_coordinator: bool
+    # Which page of visits and notes the reader asked for (``?visits_page=``), as given: the paginator checks it.
+    visits_page: str | None = None
 
 
-def case_file_reader(user: User, family: Family) -> CaseFileReader:
+def case_file_reader(user: User, family: Family, *, visits_page: str | None = None) -> CaseFileReader:
     """The reader's standing for the case file's sections (one query, for the open assignment)."""
     return CaseFileReader(
         can_manage=can_manage_family(user, family),
         is_assigned=is_assigned(user, family),
         is_family_coordinator=is_family_coordinator(user, family),
+        visits_page=visits_page,
     )
+
+
+def families_led_by(coordinator: User) -> QuerySet[Family]:
+    """Every family the coordinator leads, whatever its status (for handing them over when they leave), by reference."""
+    return Family.objects.filter(lead_coordinator=coordinator).order_by("reference", "pk")
 
 
 def open_assignments(family: Family) -> QuerySet[Assignment]:
@@ -103,6 +131,45 @@ def get_open_assignment_for_user_or_404(user: User, family: Family, pk: Any) -> 
 
 def visits_for_family(family: Family) -> QuerySet[Visit]:
     return family.visits.select_related("volunteer").order_by("-visited_on", "-pk")
+
+
+TIMELINE_VISIT = "visit"
+TIMELINE_NOTE = "note"
+
+
+def visit_timeline(user: User, family: Family, *, all_visits: bool) -> QuerySet:
+    """The family's visits the user may see (all of them, or only their own) and the notes without a visit they may
+    read (not corrections, which show under their note), newest first, as rows of (entry, pk, day, at).
+
+    One union query, which a paginator counts and slices: only the rows of one page are ever fetched, and a note's
+    text is not among them (reading it is audited, so it is read only for the notes a page shows).
+    """
+    visits = family.visits.all() if all_visits else family.visits.filter(volunteer_id=user.pk)
+    notes = case_notes_for_user(user, family).filter(visit__isnull=True, corrects__isnull=True)
+    visit_rows = (
+        visits.order_by()
+        .annotate(entry=Value(TIMELINE_VISIT, output_field=CharField()), day=F("visited_on"), at=F("created_at"))
+        .values_list("entry", "pk", "day", "at")
+    )
+    note_rows = (
+        notes.select_related(None)
+        .order_by()
+        .annotate(
+            entry=Value(TIMELINE_NOTE, output_field=CharField()),
+            day=TruncDate("created_at"),
+            at=F("created_at"),
+        )
+        .values_list("entry", "pk", "day", "at")
+    )
+    return visit_rows.union(note_rows, all=True).order_by("-day", "-at", "-pk")
+
+
+def get_note_to_correct_or_404(user: User, family: Family, pk: Any) -> CaseNote:
+    """A note of the family that the user wrote and may still read, and that is not itself a correction."""
+    try:
+        return case_notes_for_user(user, family).filter(author_id=user.pk, corrects__isnull=True).get(pk=pk)
+    except (CaseNote.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such note") from None
 
 
 def referrals_waiting(user: User) -> QuerySet[Referral]:
@@ -143,6 +210,121 @@ def referrals_on_family(family: Family) -> list[Referral]:
         [family], Prefetch("referrals", queryset=Referral.objects.select_related(*REFERRAL_RELATED))
     )
     return list(family.referrals.all())
+
+
+def members_on_family(family: Family) -> list[HouseholdMember]:
+    """Everyone ever in the household (those who left included), loaded onto the family once."""
+    prefetch_related_objects([family], "members")
+    return list(family.members.all())
+
+
+def get_member_for_user_or_404(user: User, family: Family, pk: Any) -> HouseholdMember:
+    """A member of a family the user has already opened through ``get_family_for_user_or_404``."""
+    try:
+        return HouseholdMember.objects.select_related("family").get(pk=pk, family_id=family.pk)
+    except (HouseholdMember.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person") from None
+
+
+def support_periods_on_family(family: Family) -> list[SupportPeriod]:
+    """The family's support periods, newest first, loaded onto the family once."""
+    prefetch_related_objects(
+        [family], Prefetch("support_periods", queryset=SupportPeriod.objects.order_by("-started_on", "-pk"))
+    )
+    return list(family.support_periods.all())
+
+
+def assignments_on_family(family: Family) -> list[Assignment]:
+    """Every assignment the family has had, newest first, loaded onto the family once (the volunteers section and
+    the support history share one query)."""
+    prefetch_related_objects(
+        [family],
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("volunteer", "assigned_by").order_by("-started_on", "-pk"),
+        ),
+    )
+    return list(family.assignments.all())
+
+
+@dataclass(frozen=True)
+class SupportEpisode:
+    """One time the family came to the scheme: the referral, the support it led to (if any) and its volunteers."""
+
+    referral: Referral | None
+    period: SupportPeriod | None
+    assignments: list[Assignment]
+
+
+def support_history(family: Family) -> list[SupportEpisode]:
+    """The family's referrals, newest first, each with its support period and the volunteers who supported the
+    family in that period. Built from what the page loads anyway (referrals, periods, assignments: one query each)."""
+    referrals = referrals_on_family(family)
+    periods = support_periods_on_family(family)
+    assignments = assignments_on_family(family)
+    by_referral = {period.referral_id: period for period in periods if period.referral_id is not None}
+
+    def within(period: SupportPeriod | None) -> list[Assignment]:
+        if period is None:
+            return []
+        return [
+            a
+            for a in assignments
+            if a.started_on >= period.started_on and (period.ended_on is None or a.started_on <= period.ended_on)
+        ]
+
+    episodes = [SupportEpisode(r, by_referral.get(r.pk), within(by_referral.get(r.pk))) for r in referrals]
+    # A period from before periods were linked to their referral (migrated data) still shows.
+    episodes += [SupportEpisode(None, p, within(p)) for p in periods if p.referral_id is None]
+    return episodes
+
+
+def _compact(value: str) -> str:
+    return "".join(value.split())
+
+
+def families_like(
+    user: User, *, family_name: str, postcode: str, children: list[tuple[str, datetime.date]]
+) -> list[Family]:
+    """Families of the coordinator's own scheme that may be the family being referred (never another scheme's):
+    the same surname and postcode, ignoring case and spaces (the family's name, or a surname in the household), or
+    a child with the same first name and date of birth. Each carries ``same_name_and_postcode`` and ``same_child``
+    saying why. One query."""
+    if not can_coordinate(user):
+        return []
+    name, code = _compact(family_name).lower(), _compact(postcode).upper()
+    same_place: Any = Value(False)
+    if name and code:
+        same_surname = HouseholdMember.objects.annotate(
+            compact=Lower(Replace("last_name", Value(" "), Value("")))
+        ).filter(family=OuterRef("pk"), compact=name)
+        same_place = ExpressionWrapper(
+            Q(compact_postcode=code) & (Q(compact_name=name) | Exists(same_surname)), output_field=BooleanField()
+        )
+    child_rules = [
+        Q(compact_first=_compact(first_name).lower(), date_of_birth=born)
+        for first_name, born in children
+        if _compact(first_name) and born
+    ]
+    if not child_rules and not (name and code):
+        return []
+    same_child: Any = Value(False)
+    if child_rules:
+        same_child = Exists(
+            HouseholdMember.objects.annotate(compact_first=Lower(Replace("first_name", Value(" "), Value(""))))
+            .filter(family=OuterRef("pk"), kind=MemberKind.CHILD)
+            .filter(functools.reduce(operator.or_, child_rules))
+        )
+    return list(
+        Family.objects.filter(scheme_id=user.scheme_id)
+        .annotate(
+            compact_name=Lower(Replace("family_name", Value(" "), Value(""))),
+            compact_postcode=Upper(Replace("postcode", Value(" "), Value(""))),
+        )
+        .annotate(same_name_and_postcode=same_place, same_child=same_child)
+        .filter(Q(same_name_and_postcode=True) | Q(same_child=True))
+        .order_by("family_name", "reference")[:10]
+    )
 
 
 def caseload_counts(user: User) -> list[tuple[str, str, int]]:
@@ -221,8 +403,75 @@ def volunteer_families(user: User) -> QuerySet[Family]:
     )
 
 
+def choosable_professionals(scheme_id: int) -> QuerySet[Professional]:
+    """The scheme's professionals who may be named on a new record: neither they nor their agency retired."""
+    return Professional.objects.filter(
+        agency__scheme_id=scheme_id, retired_on__isnull=True, agency__retired_on__isnull=True
+    ).select_related("agency")
+
+
 def professionals_in_scheme(user: User) -> QuerySet[Professional]:
-    return Professional.objects.filter(agency__scheme_id=user.scheme_id).select_related("agency").order_by("name")
+    """What every chooser of a professional offers: the user's scheme's active professionals, by name."""
+    return choosable_professionals(user.scheme_id).order_by("name", "pk")
+
+
+# --- The agency directory ----------------------------------------------------------------------------------------
+
+
+def directory_for_user(user: User, query: str = "") -> QuerySet[Agency]:
+    """The scheme's agencies, active ones first, each with its professionals (active first) as ``listed``.
+
+    With a query, the agencies whose name matches (with all their people) or who have a matching professional
+    (name, role, email or phone; with only those people). Never another scheme's entries; nothing for anyone who
+    may not manage the directory. Three queries a page however many entries there are.
+    """
+    if not can_manage_directory(user, user.scheme_id):
+        return Agency.objects.none()
+    agencies = Agency.objects.filter(scheme_id=user.scheme_id)
+    people = Professional.objects.all()
+    query = query.strip()
+    if query:
+        matches = (
+            Q(name__icontains=query) | Q(role__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
+        )
+        agencies = agencies.filter(
+            Q(name__icontains=query)
+            | Q(pk__in=Professional.objects.filter(matches, agency__scheme_id=user.scheme_id).values("agency_id"))
+        )
+        people = people.filter(matches | Q(agency__name__icontains=query))
+    return agencies.order_by(F("retired_on").asc(nulls_first=True), "name", "pk").prefetch_related(
+        Prefetch(
+            "professionals",
+            queryset=people.order_by(F("retired_on").asc(nulls_first=True), "name", "pk"),
+            to_attr="listed",
+        )
+    )
+
+
+def get_agency_for_user_or_404(user: User, pk: Any) -> Agency:
+    if not can_manage_directory(user, user.scheme_id):
+        raise Http404("No such agency")
+    try:
+        return Agency.objects.get(pk=pk, scheme_id=user.scheme_id)
+    except (Agency.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such agency") from None
+
+
+def get_professional_for_user_or_404(user: User, pk: Any) -> Professional:
+    if not can_manage_directory(user, user.scheme_id):
+        raise Http404("No such professional")
+    try:
+        return Professional.objects.select_related("agency").get(pk=pk, agency__scheme_id=user.scheme_id)
+    except (Professional.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such professional") from None
+
+
+def agencies_for_professional(user: User, professional: Professional | None = None) -> QuerySet[Agency]:
+    """The agencies a professional may be moved to: the scheme's active ones, and the one they are in now."""
+    if not can_manage_directory(user, user.scheme_id):
+        return Agency.objects.none()
+    current = Q(pk=professional.agency_id) if professional is not None else Q(pk__in=[])
+    return Agency.objects.filter(Q(retired_on__isnull=True) | current, scheme_id=user.scheme_id).order_by("name", "pk")
 
 
 # --- Family groups (P10) -----------------------------------------------------------------------------------------
@@ -331,3 +580,5 @@ def _month(value: Any) -> datetime.date:
 # View decorators that load an object through its selector (404 for what the user may not open).
 load_family = loads(get_family_for_user_or_404)
 load_group = loads(get_family_group_for_user_or_404)
+load_agency = loads(get_agency_for_user_or_404)
+load_professional = loads(get_professional_for_user_or_404)

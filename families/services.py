@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -28,13 +29,24 @@ from families.models import (
     Professional,
     Referral,
     ReferralOutcome,
+    SupportPeriod,
     Visit,
     VisitKind,
 )
-from families.permissions import can_log_visit, can_manage_family, can_run_family_groups
+from families.permissions import (
+    can_be_chosen,
+    can_correct_note,
+    can_hand_over_family,
+    can_log_visit,
+    can_manage_directory,
+    can_manage_family,
+    can_refer_again,
+    can_run_family_groups,
+    can_write_note,
+)
 from families.selectors import case_notes_for_user, is_assigned
 from homestart import audit
-from homestart.exceptions import ActionNotAllowed, save_or_refuse
+from homestart.exceptions import ActionNotAllowed, NeedsConfirmation, save_or_refuse
 from homestart.models import Role, Scheme, User
 from homestart.permissions import can_coordinate, is_case_worker, is_scheme_coordinator
 
@@ -47,8 +59,9 @@ FAMILY_TRANSITIONS: dict[str, set[str]] = {
     FamilyStatus.WAITING_LIST: {FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.NOT_ACCEPTED},
     FamilyStatus.AWAITING_VOLUNTEER: {FamilyStatus.SUPPORTED, FamilyStatus.ENDED},
     FamilyStatus.SUPPORTED: {FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.ENDED},
-    FamilyStatus.ENDED: set(),
-    FamilyStatus.NOT_ACCEPTED: set(),
+    # A family comes back: re-referred on the same record and reference (``referral_rerefer``).
+    FamilyStatus.ENDED: {FamilyStatus.REFERRED},
+    FamilyStatus.NOT_ACCEPTED: {FamilyStatus.REFERRED},
 }
 
 REFERRAL_OUTCOME_TO_STATUS: dict[str, str] = {
@@ -86,6 +99,59 @@ def _next_reference(scheme: Scheme, on: datetime.date) -> str:
     return f"{prefix}{taken + 1:04d}"
 
 
+def _latest_referral(family: Family) -> Referral | None:
+    return family.referrals.order_by("-date_received", "-pk").first()
+
+
+def _support_period_open_if_none(family: Family, started_on: datetime.date) -> None:
+    """Support starts (the first volunteer of this referral): open a support period linked to the accepted referral.
+
+    A family already in a period (a second volunteer, or a new one after a change) stays in it. The family's own
+    support dates become those of the new period.
+    """
+    if family.support_periods.filter(ended_on__isnull=True).exists():
+        return
+    referral = (
+        family.referrals.filter(outcome=ReferralOutcome.ACCEPTED, support_period__isnull=True)
+        .order_by("-date_received", "-pk")
+        .first()
+    )
+    if referral is not None and started_on < referral.date_received:
+        raise ActionNotAllowed(
+            f"Support cannot start before the referral was received ({referral.date_received:%-d %B %Y})."
+        )
+    save_or_refuse(SupportPeriod(family=family, referral=referral, started_on=started_on))
+    family.support_started_on = started_on
+    family.support_ended_on = None
+    family.support_end_reason = ""
+
+
+def _support_period_close(family: Family, *, ended_on: datetime.date, reason: str) -> None:
+    """Support ends: close the open period; the family's support dates stay those of its latest period.
+
+    A family whose referral was accepted but who never had a volunteer has no period to close: the end is recorded
+    on the family alone, with no start date, so the family page never shows an earlier period's start beside it.
+    """
+    if ended_on > timezone.localdate():
+        raise ActionNotAllowed("The end date cannot be in the future.")
+    period = family.support_periods.select_for_update().filter(ended_on__isnull=True).first()
+    if period is None:
+        referral = _latest_referral(family)
+        if referral is not None and ended_on < referral.date_received:
+            raise ActionNotAllowed(
+                f"The end date cannot be before the referral was received ({referral.date_received:%-d %B %Y})."
+            )
+        family.support_started_on = None
+    else:
+        if ended_on < period.started_on:
+            raise ActionNotAllowed("The end date cannot be before support started.")
+        period.ended_on = ended_on
+        period.end_reason = reason
+        save_or_refuse(period)
+    family.support_ended_on = ended_on
+    family.support_end_reason = reason
+
+
 @transaction.atomic
 def professional_add(
     *,
@@ -98,13 +164,106 @@ def professional_add(
     phone: str = "",
     actor: User,
 ) -> Professional:
-    """Add a professional to the scheme's directory, creating their agency when it is new."""
-    if not is_scheme_coordinator(actor, scheme.pk):
-        raise ActionNotAllowed("Only a coordinator of this scheme can add to the directory.")
-    agency = Agency.objects.filter(scheme=scheme, name__iexact=agency_name.strip()).first()
+    """Add a professional to the scheme's directory, creating their agency when it is new (not a retired one)."""
+    _require_directory_manager(actor, scheme.pk)
+    agency = Agency.objects.select_for_update().filter(scheme=scheme, name__iexact=agency_name.strip()).first()
     if agency is None:
         agency = save_or_refuse(Agency(scheme=scheme, name=agency_name.strip(), kind=agency_kind))
-    return save_or_refuse(Professional(agency=agency, name=name.strip(), role=role.strip(), email=email, phone=phone))
+    elif agency.retired_on is not None:
+        raise ActionNotAllowed(f"{agency.name} is retired from the directory, so nobody can be added to it.")
+    return save_or_refuse(
+        Professional(agency=agency, name=name.strip(), role=role.strip(), email=email.strip(), phone=phone.strip())
+    )
+
+
+def _require_directory_manager(actor: User, scheme_id: int) -> None:
+    if not can_manage_directory(actor, scheme_id):
+        raise ActionNotAllowed("Only a coordinator or an administrator of this scheme can change the directory.")
+
+
+def check_professional_choosable(professional: Professional, *, scheme_id: int) -> None:
+    """Refuse a professional who may not be named on a new record: another scheme's, retired, or in a retired
+    agency. Every service that records a professional calls this, so a forged form cannot choose one.
+
+    Read again from the database, so a professional retired since the page was loaded is refused too.
+    """
+    current = Professional.objects.select_related("agency").filter(pk=professional.pk).first()
+    if current is None or current.agency.scheme_id != scheme_id:
+        raise ActionNotAllowed("That professional is not in this scheme's directory.")
+    if not can_be_chosen(current):
+        raise ActionNotAllowed(
+            f"{current.name} ({current.agency.name}) is retired from the directory and cannot be chosen for new "
+            "records. Choose someone else, or add them to the directory again."
+        )
+
+
+@transaction.atomic
+def agency_update(
+    *, agency: Agency, name: str, kind: str, email: str = "", phone: str = "", address: str = "", actor: User
+) -> Agency:
+    """Correct an agency's name, kind and contact details. Old records that name its people show the new details."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    _require_directory_manager(actor, agency.scheme_id)
+    name = name.strip()
+    if Agency.objects.filter(scheme_id=agency.scheme_id, name__iexact=name).exclude(pk=agency.pk).exists():
+        raise ActionNotAllowed(f"The directory already has an agency called {name}. Choose another name.")
+    agency.name = name
+    agency.kind = kind
+    agency.email = email.strip()
+    agency.phone = phone.strip()
+    agency.address = address.strip()
+    return save_or_refuse(agency)
+
+
+@transaction.atomic
+def agency_retire(*, agency: Agency, actor: User) -> Agency:
+    """Retire an agency (never delete it): it and all its people stay on old records but can no longer be chosen."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    _require_directory_manager(actor, agency.scheme_id)
+    if agency.retired_on is not None:
+        raise ActionNotAllowed(f"{agency.name} was already retired on {agency.retired_on:%-d %B %Y}.")
+    agency.retired_on = timezone.localdate()
+    return save_or_refuse(agency)
+
+
+@transaction.atomic
+def professional_update(
+    *,
+    professional: Professional,
+    name: str,
+    role: str,
+    agency: Agency,
+    email: str = "",
+    phone: str = "",
+    actor: User,
+) -> Professional:
+    """Correct a professional's details, or move them to another active agency of the scheme."""
+    professional = Professional.objects.select_for_update().select_related("agency").get(pk=professional.pk)
+    scheme_id = professional.agency.scheme_id
+    _require_directory_manager(actor, scheme_id)
+    if agency.pk != professional.agency_id:
+        agency = Agency.objects.get(pk=agency.pk)
+        if agency.scheme_id != scheme_id:
+            raise ActionNotAllowed("Choose an agency in this scheme's directory.")
+        if agency.retired_on is not None:
+            raise ActionNotAllowed(f"{agency.name} is retired from the directory: choose an active agency.")
+        professional.agency = agency
+    professional.name = name.strip()
+    professional.role = role.strip()
+    professional.email = email.strip()
+    professional.phone = phone.strip()
+    return save_or_refuse(professional)
+
+
+@transaction.atomic
+def professional_retire(*, professional: Professional, actor: User) -> Professional:
+    """Retire a professional (never delete them): they stay on old records but can no longer be chosen."""
+    professional = Professional.objects.select_for_update().select_related("agency").get(pk=professional.pk)
+    _require_directory_manager(actor, professional.agency.scheme_id)
+    if professional.retired_on is not None:
+        raise ActionNotAllowed(f"{professional.name} was already retired on {professional.retired_on:%-d %B %Y}.")
+    professional.retired_on = timezone.localdate()
+    return save_or_refuse(professional)
 
 
 @transaction.atomic
@@ -127,8 +286,8 @@ def referral_receive(
         raise ActionNotAllowed("Only a coordinator can take a referral.")
     scheme = actor.scheme
     for professional in (referrer, health_visitor):
-        if professional is not None and professional.agency.scheme_id != scheme.pk:
-            raise ActionNotAllowed("That professional is not in this scheme's directory.")
+        if professional is not None:
+            check_professional_choosable(professional, scheme_id=scheme.pk)
     if date_received > timezone.localdate():
         raise ActionNotAllowed("The date the referral was received cannot be in the future.")
     family = save_or_refuse(
@@ -176,7 +335,9 @@ def household_member_add(
         raise ActionNotAllowed("Enter the child's date of birth, or the due date if the baby is not born yet.")
     if date_of_birth and date_of_birth > timezone.localdate():
         raise ActionNotAllowed("A date of birth cannot be in the future.")
-    return save_or_refuse(
+    if kind == MemberKind.ADULT and expected_due_date is not None:
+        raise ActionNotAllowed("Only a child not born yet has a due date.")
+    member = save_or_refuse(
         HouseholdMember(
             family=family,
             kind=kind,
@@ -187,6 +348,10 @@ def household_member_add(
             expected_due_date=expected_due_date,
         )
     )
+    if member.kind == MemberKind.CHILD:
+        # Safeguarding records about the family may now be held for longer (until this child is 25).
+        hooks.children_changed(family=family, children=[member], actor=actor)
+    return member
 
 
 @transaction.atomic
@@ -214,7 +379,11 @@ def referral_decide(*, referral: Referral, outcome: str, reason: str = "", actor
 def family_change_coordinator(*, family: Family, coordinator: User, actor: User) -> Family:
     """Hand a family to another coordinator of the scheme; the private notes' read permission moves with it."""
     family = _lock_family(family)
-    _require_coordinator(actor, family)
+    if not can_hand_over_family(actor, family):
+        raise ActionNotAllowed("Only a coordinator or the administrator of this scheme can do that.")
+    # The new coordinator's row is locked too: an account being deactivated at the same moment waits, then sees
+    # the family (homestart.services.user_deactivate locks the account before asking whether anything is left).
+    coordinator = User.objects.select_for_update().get(pk=coordinator.pk)
     if not is_scheme_coordinator(coordinator, family.scheme_id):
         raise ActionNotAllowed("Choose an active coordinator of this scheme.")
     previous = family.lead_coordinator
@@ -230,6 +399,201 @@ def family_change_coordinator(*, family: Family, coordinator: User, actor: User)
     return save_or_refuse(family)
 
 
+# --- A family's life: details, household and coming back ----------------------------------------------------------
+
+
+def _choosable_professional(professional: Professional | None, scheme_id: int, *, keeping: int | None) -> None:
+    """A professional chosen for a record must be in the scheme's directory and, unless already on it, not retired."""
+    if professional is None:
+        return
+    if professional.pk == keeping:
+        return
+    check_professional_choosable(professional, scheme_id=scheme_id)
+
+
+@transaction.atomic
+def family_update_details(
+    *, family: Family, address: str, postcode: str, phone: str, preferred_language: str, actor: User
+) -> Family:
+    """Record a move or a correction: the family's address and postcode, phone and preferred language."""
+    family = _lock_family(family)
+    _require_coordinator(actor, family)
+    if not address.strip():
+        raise ActionNotAllowed("Enter the family's address.")
+    if not postcode.strip():
+        raise ActionNotAllowed("Enter the postcode.")
+    if not preferred_language.strip():
+        raise ActionNotAllowed("Enter the family's preferred language.")
+    family.address = address.strip()
+    family.postcode = postcode.strip().upper()
+    family.phone = phone.strip()
+    family.preferred_language = preferred_language.strip()
+    return save_or_refuse(family)
+
+
+@transaction.atomic
+def family_change_health_visitor(*, family: Family, health_visitor: Professional | None, actor: User) -> Family:
+    """Record the family's health visitor, from the scheme's directory (not a retired entry), or that none is known.
+
+    Support-agreed notices and consent letters go to the health visitor on record from then on.
+    """
+    family = _lock_family(family)
+    _require_coordinator(actor, family)
+    _choosable_professional(health_visitor, family.scheme_id, keeping=family.health_visitor_id)
+    family.health_visitor = health_visitor
+    return save_or_refuse(family)
+
+
+def _household_member(member: HouseholdMember) -> tuple[HouseholdMember, Family]:
+    """The member re-read under its family's lock, so two coordinators correcting the household are serialised."""
+    family = _lock_family(member.family)
+    member = HouseholdMember.objects.select_for_update().get(pk=member.pk)
+    member.family = family
+    return member, family
+
+
+def _check_member_dates(
+    kind: str, date_of_birth: datetime.date | None, expected_due_date: datetime.date | None
+) -> None:
+    if kind == MemberKind.CHILD and date_of_birth is None and expected_due_date is None:
+        raise ActionNotAllowed("Enter the child's date of birth, or the due date if the baby is not born yet.")
+    if date_of_birth is not None and expected_due_date is not None:
+        raise ActionNotAllowed("Enter a date of birth or a due date, not both.")
+    if date_of_birth and date_of_birth > timezone.localdate():
+        raise ActionNotAllowed("A date of birth cannot be in the future.")
+    if kind == MemberKind.ADULT and expected_due_date is not None:
+        raise ActionNotAllowed("Only a child not born yet has a due date.")
+
+
+@transaction.atomic
+def household_member_correct(
+    *,
+    member: HouseholdMember,
+    first_name: str,
+    last_name: str = "",
+    relationship: str = "",
+    date_of_birth: datetime.date | None = None,
+    expected_due_date: datetime.date | None = None,
+    actor: User,
+) -> HouseholdMember:
+    """Correct a person's record in the household: name, relationship, date of birth or due date.
+
+    Whether they are an adult or a child is not changed here (their safeguarding records name them as they are).
+    """
+    member, family = _household_member(member)
+    _require_coordinator(actor, family)
+    _check_member_dates(member.kind, date_of_birth, expected_due_date)
+    if not first_name.strip():
+        raise ActionNotAllowed("Enter the person's first name.")
+    if member.left_on and date_of_birth and date_of_birth > member.left_on:
+        raise ActionNotAllowed("The date of birth cannot be after the day they left the household.")
+    dates_changed = (member.date_of_birth, member.expected_due_date) != (date_of_birth, expected_due_date)
+    member.first_name = first_name.strip()
+    member.last_name = last_name.strip()
+    member.relationship = relationship.strip()
+    member.date_of_birth = date_of_birth
+    member.expected_due_date = expected_due_date
+    save_or_refuse(member)
+    if member.kind == MemberKind.CHILD and dates_changed:
+        hooks.children_changed(family=family, children=[member], actor=actor)
+    return member
+
+
+@transaction.atomic
+def household_member_born(
+    *,
+    member: HouseholdMember,
+    date_of_birth: datetime.date,
+    first_name: str = "",
+    relationship: str = "",
+    actor: User,
+) -> HouseholdMember:
+    """Record that an expected baby was born: the due date gives way to the date of birth on the same record, so
+    the child keeps everything already written about them; a name and relationship may be given now too."""
+    member, family = _household_member(member)
+    _require_coordinator(actor, family)
+    if not member.is_unborn:
+        raise ActionNotAllowed("This child's birth is already recorded: correct the date of birth instead.")
+    if date_of_birth > timezone.localdate():
+        raise ActionNotAllowed("A date of birth cannot be in the future.")
+    if member.left_on is not None:
+        raise ActionNotAllowed("This child is recorded as no longer in the household.")
+    member.date_of_birth = date_of_birth
+    member.expected_due_date = None
+    if first_name.strip():
+        member.first_name = first_name.strip()
+    if relationship.strip():
+        member.relationship = relationship.strip()
+    save_or_refuse(member)
+    hooks.children_changed(family=family, children=[member], actor=actor)
+    return member
+
+
+@transaction.atomic
+def household_member_leave(*, member: HouseholdMember, left_on: datetime.date, actor: User) -> HouseholdMember:
+    """Record that someone is no longer in the household from a day. Kept in the family's history, never deleted."""
+    member, family = _household_member(member)
+    _require_coordinator(actor, family)
+    if member.left_on is not None:
+        raise ActionNotAllowed(f"{member.full_name} is already recorded as having left on {member.left_on:%-d %B %Y}.")
+    if left_on > timezone.localdate():
+        raise ActionNotAllowed("The date they left cannot be in the future.")
+    if member.date_of_birth and left_on < member.date_of_birth:
+        raise ActionNotAllowed("The date they left cannot be before their date of birth.")
+    member.left_on = left_on
+    return save_or_refuse(member)
+
+
+@transaction.atomic
+def referral_rerefer(
+    *,
+    family: Family,
+    referrer: Professional | None,
+    date_received: datetime.date,
+    reasons: str,
+    actor: User,
+) -> Referral:
+    """Refer again a family whose support ended or whose referral was declined: a new referral on the same record
+    and reference. The family is "Referred" again; earlier referrals, support periods, assignments and consents
+    stay as its history. A family whose lead coordinator has left is led by the coordinator taking the referral."""
+    family = _lock_family(family)
+    _require_coordinator(actor, family)
+    if not can_refer_again(actor, family):
+        raise ActionNotAllowed(
+            f"Only a family whose support has ended or whose referral was declined can be referred again "
+            f"(this family is “{family.get_status_display()}”)."
+        )
+    _choosable_professional(referrer, family.scheme_id, keeping=None)
+    if date_received > timezone.localdate():
+        raise ActionNotAllowed("The date the referral was received cannot be in the future.")
+    latest = _latest_referral(family)
+    if latest is not None and date_received < latest.date_received:
+        raise ActionNotAllowed(
+            f"The new referral cannot be dated before the last one ({latest.date_received:%-d %B %Y})."
+        )
+    if family.support_ended_on and date_received < family.support_ended_on:
+        raise ActionNotAllowed(
+            f"The new referral cannot be dated before support ended ({family.support_ended_on:%-d %B %Y})."
+        )
+    if not reasons.strip():
+        raise ActionNotAllowed("Enter the reasons for the referral.")
+    lead = family.lead_coordinator
+    if lead is None or not is_scheme_coordinator(lead, family.scheme_id):
+        family = family_change_coordinator(family=family, coordinator=actor, actor=actor)
+    _move_family(family, FamilyStatus.REFERRED)
+    save_or_refuse(family)
+    return save_or_refuse(
+        Referral(
+            family=family,
+            referrer=referrer,
+            self_referral=referrer is None,
+            date_received=date_received,
+            reasons=reasons.strip(),
+            received_by=actor,
+        )
+    )
+
+
 def deactivation_refusal(*, user: User) -> str | None:
     """Registered with ``homestart.hooks.account_deactivation``: a volunteer with families cannot be deactivated."""
     if user.role == Role.VOLUNTEER and Assignment.objects.filter(volunteer=user, ended_on__isnull=True).exists():
@@ -237,9 +601,49 @@ def deactivation_refusal(*, user: User) -> str | None:
     return None
 
 
+def _families_led(user: User) -> str:
+    count = Family.objects.filter(lead_coordinator=user).count()
+    return "" if count == 0 else f"{count} {'family' if count == 1 else 'families'}"
+
+
+def coordinator_deactivation_refusal(*, user: User) -> str | None:
+    """Registered with ``homestart.hooks.account_deactivation``: a coordinator who still leads any family (whatever
+    its status) cannot be deactivated, so no family and no private note is left without a coordinator to read it."""
+    led = _families_led(user)
+    if led:
+        return f"{user} still leads {led}. Choose which coordinator takes each one over first."
+    return None
+
+
+def role_change_refusal(*, user: User, role: str) -> str | None:
+    """Registered with ``homestart.hooks.account_role_change``: a volunteer keeps the role while they have families,
+    and a coordinator while they lead any family."""
+    if role == user.role:
+        return None
+    if user.role == Role.VOLUNTEER and Assignment.objects.filter(volunteer=user, ended_on__isnull=True).exists():
+        return (
+            f"{user} still has families as a volunteer. A coordinator must end those assignments before their role "
+            "can change."
+        )
+    led = _families_led(user) if user.role == Role.COORDINATOR else ""
+    if led:
+        return (
+            f"{user} still leads {led}. Hand each family to another coordinator (from the family's page) before "
+            "their role can change."
+        )
+    return None
+
+
 @transaction.atomic
-def assignment_start(*, family: Family, volunteer: User, started_on: datetime.date, actor: User) -> Assignment:
-    """Assign a volunteer: from now they may open the family, log visits and read their own notes about it."""
+def assignment_start(
+    *, family: Family, volunteer: User, started_on: datetime.date, confirmed: bool = False, actor: User
+) -> Assignment:
+    """Assign a volunteer: from now they may open the family, log visits and read their own notes about it.
+
+    Refused for a volunteer who is not ready (apps above say why: a DBS check past its renewal date, no preparation
+    course). A warning (the volunteer already has the most families they said they would take) refuses it with
+    ``NeedsConfirmation`` unless the coordinator ``confirmed`` it.
+    """
     family = _lock_family(family)
     _require_coordinator(actor, family)
     # Lock the volunteer too: two coordinators assigning the same volunteer at once are serialised here.
@@ -255,6 +659,12 @@ def assignment_start(*, family: Family, volunteer: User, started_on: datetime.da
         raise ActionNotAllowed(f"{volunteer} is already assigned to this family.")
     if started_on > timezone.localdate():
         raise ActionNotAllowed("The start date cannot be in the future.")
+    refusal = hooks.assignment_refusals.refusal(volunteer=volunteer, family=family)
+    if refusal:
+        raise ActionNotAllowed(refusal)
+    warning = None if confirmed else hooks.assignment_warnings.refusal(volunteer=volunteer, family=family)
+    if warning:
+        raise NeedsConfirmation(warning)
     assignment = save_or_refuse(
         Assignment(family=family, volunteer=volunteer, started_on=started_on, assigned_by=actor)
     )
@@ -263,8 +673,7 @@ def assignment_start(*, family: Family, volunteer: User, started_on: datetime.da
     if own_notes.exists():
         assign_perm(VIEW_NOTE, volunteer, own_notes)
     _move_family(family, FamilyStatus.SUPPORTED)
-    if family.support_started_on is None:
-        family.support_started_on = started_on
+    _support_period_open_if_none(family, started_on)
     save_or_refuse(family)
     return assignment
 
@@ -300,7 +709,8 @@ def assignment_end(*, assignment: Assignment, ended_on: datetime.date, reason: s
 
 @transaction.atomic
 def family_end_support(*, family: Family, ended_on: datetime.date, reason: str, actor: User) -> Family:
-    """End support: every open assignment ends the same day, and the family's volunteers lose access."""
+    """End support: every open assignment ends the same day, the support period closes with the reason, and the
+    family's volunteers lose access. The family can come back later (``referral_rerefer``)."""
     family = _lock_family(family)
     _require_coordinator(actor, family)
     if family.status not in (FamilyStatus.AWAITING_VOLUNTEER, FamilyStatus.SUPPORTED):
@@ -313,8 +723,7 @@ def family_end_support(*, family: Family, ended_on: datetime.date, reason: str, 
         assignment.family = family
         _close_assignment(assignment, ended_on=ended_on, reason="Support ended")
     _move_family(family, FamilyStatus.ENDED)
-    family.support_ended_on = ended_on
-    family.support_end_reason = reason.strip()
+    _support_period_close(family, ended_on=ended_on, reason=reason.strip())
     return save_or_refuse(family)
 
 
@@ -339,10 +748,54 @@ def visit_log(
     )
     if note_text.strip():
         note = save_or_refuse(CaseNote(family=family, author=actor, visit=visit, text=note_text.strip()))
-        assign_perm(VIEW_NOTE, actor, note)
-        if family.lead_coordinator is not None:
-            assign_perm(VIEW_NOTE, family.lead_coordinator, note)
+        _note_readers_grant(note, family)
     return visit
+
+
+def _note_readers_grant(note: CaseNote, family: Family) -> None:
+    """The one place a note gets its readers: its author and the family's lead coordinator, nobody else. Notes, notes
+    without a visit and corrections all pass here, so a correction is read by exactly those who read the original."""
+    assign_perm(VIEW_NOTE, note.author, note)
+    if family.lead_coordinator is not None:
+        assign_perm(VIEW_NOTE, family.lead_coordinator, note)
+
+
+def _lock_family_for_note(family: Family) -> Family:
+    """The family under its row lock, with its coordinator: a note written while the coordinator changes (or an
+    assignment ends) waits for it, so its readers are granted from the settled state."""
+    return Family.objects.select_for_update(of=("self",)).select_related("lead_coordinator").get(pk=family.pk)
+
+
+@transaction.atomic
+def case_note_write(*, family: Family, text: str, actor: User) -> CaseNote:
+    """A private note without a visit (a phone message, say) by the volunteer assigned now: only they and the
+    family's coordinator can read it."""
+    family = _lock_family_for_note(family)
+    if not can_write_note(actor, family, is_assigned=is_assigned(actor, family)):
+        raise ActionNotAllowed("Only a volunteer assigned to this family can write a note about it.")
+    if not text.strip():
+        raise ActionNotAllowed("Enter the note.")
+    note = save_or_refuse(CaseNote(family=family, author=actor, text=text.strip()))
+    _note_readers_grant(note, family)
+    return note
+
+
+@transaction.atomic
+def case_note_correct(*, note: CaseNote, text: str, actor: User) -> CaseNote:
+    """Add a correction to a private note, by its author while they may still read it. The original stays as it
+    was; the correction shows under it, and exactly the people who read the original read the correction."""
+    family = _lock_family_for_note(note.family)
+    note = CaseNote.objects.select_for_update().get(pk=note.pk)
+    can_read = case_notes_for_user(actor, family).filter(pk=note.pk).exists()
+    if not can_correct_note(actor, note, can_read=can_read):
+        raise ActionNotAllowed("Only the person who wrote a note can correct it, while they can still read it.")
+    if note.corrects_id is not None:
+        raise ActionNotAllowed("Add your correction to the original note.")
+    if not text.strip():
+        raise ActionNotAllowed("Enter the correction.")
+    correction = save_or_refuse(CaseNote(family=family, author=actor, corrects=note, text=text.strip()))
+    _note_readers_grant(correction, family)
+    return correction
 
 
 # A read only appends audit entries: inside the page's transaction it needs no savepoint (two queries) of its own.
@@ -350,6 +803,26 @@ def visit_log(
 def case_notes_read(*, family: Family, reader: User, limit: int = 50) -> list[CaseNote]:
     """The private notes the reader may see (newest first), each read written to the audit log."""
     notes = list(case_notes_for_user(reader, family).order_by("-created_at", "-pk")[:limit])
+    audit.record_reads(instances=notes, actor=reader, event=FamilyAuditEvent.NOTE_READ)
+    return notes
+
+
+@transaction.atomic(savepoint=False)
+def case_notes_shown(
+    *, family: Family, reader: User, visit_ids: Sequence[int] = (), note_ids: Sequence[int] = ()
+) -> list[CaseNote]:
+    """The notes a page shows, read and audited, and no others (oldest first): the reader's readable notes written
+    after the given visits, the given notes, and the corrections of both. One query however many there are."""
+    notes = list(
+        case_notes_for_user(reader, family)
+        .filter(
+            Q(visit_id__in=visit_ids)
+            | Q(pk__in=note_ids)
+            | Q(corrects__visit_id__in=visit_ids)
+            | Q(corrects_id__in=note_ids)
+        )
+        .order_by("created_at", "pk")
+    )
     audit.record_reads(instances=notes, actor=reader, event=FamilyAuditEvent.NOTE_READ)
     return notes
 

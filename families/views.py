@@ -5,63 +5,31 @@ The family's own page (``families:detail``) combines several apps, so it is comp
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from families import selectors, services
+from families import life_views, selectors, services
 from families.forms import (
     MEMBER_ROWS_SHOWN,
     AssignmentForm,
     CoordinatorChoiceForm,
     EndAssignmentForm,
     EndSupportForm,
-    FamilySearchForm,
     MemberFormSet,
-    ProfessionalForm,
     ReferralDecisionForm,
     ReferralForm,
     VisitForm,
 )
-from families.models import Family, FamilyStatus, ReferralOutcome
+from families.models import Family, ReferralOutcome
 from families.permissions import can_log_visit
 from families.selectors import load_family
 from homestart.decorators import coordinator_required
-from homestart.exceptions import ActionNotAllowed
+from homestart.exceptions import ActionNotAllowed, NeedsConfirmation
 from homestart.selectors import active_coordinators
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-@require_http_methods(["GET"])
-@coordinator_required
-def family_list(request: HttpRequest) -> HttpResponse:
-    search = FamilySearchForm(request.GET or None)
-    query = search.cleaned_data.get("q", "") if search.is_valid() else ""
-    status = request.GET.get("status", "")
-    if status not in FamilyStatus.values:
-        status = ""
-    if query:
-        families = selectors.search_families(request.user, query)
-        heading = f"Families matching “{query}”"
-    else:
-        families = selectors.caseload(request.user, status or None).order_by("family_name", "reference")
-        heading = "My families"
-    page = Paginator(families, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "families/family_list.html",
-        {
-            "search": search,
-            "query": query,
-            "heading": heading,
-            "page": page,
-            "status": status,
-            "status_counts": selectors.caseload_counts(request.user),
-        },
-    )
 
 
 @require_http_methods(["GET"])
@@ -77,7 +45,9 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     professionals = selectors.professionals_in_scheme(request.user)
     form = ReferralForm(request.POST or None, professionals=professionals)
     members = MemberFormSet(request.POST or None, prefix="members")
-    if request.method == "POST" and form.is_valid() and members.is_valid():
+    # A family the scheme already knows? Offer to refer them again, until the coordinator says it is another family.
+    likely = life_views.families_like_new_referral(request, form, members)
+    if request.method == "POST" and form.is_valid() and members.is_valid() and not likely:
         data = form.cleaned_data
         try:
             referral = services.referral_receive(
@@ -108,7 +78,13 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "families/referral_new.html",
-        {"form": form, "members": members, "rows_shown": MEMBER_ROWS_SHOWN, "more_rows_open": more_rows_open},
+        {
+            "form": form,
+            "members": members,
+            "rows_shown": MEMBER_ROWS_SHOWN,
+            "more_rows_open": more_rows_open,
+            "likely": likely,
+        },
     )
 
 
@@ -145,33 +121,25 @@ def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @GET_POST
 @coordinator_required
-def professional_new(request: HttpRequest) -> HttpResponse:
-    form = ProfessionalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            professional = services.professional_add(
-                scheme=request.user.scheme, actor=request.user, **form.cleaned_data
-            )
-        except ActionNotAllowed as exc:
-            form.add_service_error(exc.message)
-        else:
-            messages.success(request, f"{professional.name} has been added to the directory.")
-            return redirect("families:referral_new")
-    return render(request, "families/professional_new.html", {"form": form})
-
-
-@GET_POST
-@coordinator_required
 @load_family
 def assignment_new(request: HttpRequest, family: Family) -> HttpResponse:
-    form = AssignmentForm(request.POST or None, volunteers=selectors.volunteers_in_scheme(request.user))
+    volunteers = selectors.volunteers_in_scheme(request.user)
+    form = AssignmentForm(request.POST or None, volunteers=volunteers)
+    warning = None
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assignment_start(
                 family=family,
                 volunteer=form.cleaned_data["volunteer"],
                 started_on=form.cleaned_data["started_on"],
+                confirmed=form.confirmed,
                 actor=request.user,
+            )
+        except NeedsConfirmation as exc:
+            # The same choices again, now confirming this volunteer: the page shows the warning and "Assign anyway".
+            warning = exc.message
+            form = AssignmentForm(
+                {**request.POST.dict(), "confirmed_for": form.cleaned_data["volunteer"].pk}, volunteers=volunteers
             )
         except ActionNotAllowed as exc:
             form.add_service_error(exc.message)
@@ -182,7 +150,7 @@ def assignment_new(request: HttpRequest, family: Family) -> HttpResponse:
                 "They can see the family and log visits from their next page.",
             )
             return redirect("families:detail", pk=family.pk)
-    return render(request, "families/assignment_new.html", {"family": family, "form": form})
+    return render(request, "families/assignment_new.html", {"family": family, "form": form, "warning": warning})
 
 
 @GET_POST

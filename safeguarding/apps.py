@@ -6,7 +6,10 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self) -> None:
         from consents import bases
+        from families import hooks as family_hooks
         from safeguarding import audit, services
 
         audit.register()
         bases.register(services.SAFEGUARDING_BASIS)
+        # A child added, born or with corrected dates: the family's concerns may be held for longer (never shorter).
+        family_hooks.children_changed.subscribe(services.concerns_retention_recompute)

@@ -100,6 +100,49 @@ def concern_raise(
     return concern
 
 
+def _hold_until(concern: Concern, day: datetime.date) -> bool:
+    """Move a concern's retention date to ``day``: only ever later (the database refuses earlier too, on PostgreSQL)."""
+    if day < concern.retain_until:
+        raise ActionNotAllowed(
+            f"A safeguarding record is held until {concern.retain_until:%-d %B %Y}; that date can only move later."
+        )
+    if day == concern.retain_until:
+        return False
+    concern.retain_until = day
+    concern.save(update_fields=["retain_until"])
+    return True
+
+
+@transaction.atomic
+def concerns_retention_recompute(
+    *, family: Family, children: Sequence[HouseholdMember], actor: User | None = None
+) -> list[Concern]:
+    """Recompute how long the family's concerns are held after a child was added, born or had their dates
+    corrected (subscribed to ``families.hooks.children_changed``).
+
+    Affected are the concerns naming one of those children, and those naming no child (the family's youngest child
+    counts for them). A date only moves later: a baby born before the due date, or a corrected date of birth, never
+    shortens how long a record is held. Returns the concerns whose date moved.
+    """
+    child_ids = [child.pk for child in children]
+    affected = (
+        Concern.objects.filter(family_id=family.pk)
+        .filter(Q(children__in=child_ids) | Q(children__isnull=True))
+        .values_list("pk", flat=True)
+    )
+    ids = sorted(set(affected))
+    if not ids:
+        return []
+    family = Family.objects.prefetch_related("members").get(pk=family.pk)
+    moved = []
+    concerns = Concern.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    for concern in concerns.prefetch_related("children"):
+        later = max(concern.retain_until, retention_date(list(concern.children.all()), family, concern.observed_on))
+        if _hold_until(concern, later):
+            moved.append(concern)
+    return moved
+
+
 def lead_addresses(concern: Concern) -> list[str]:
     """The scheme's safeguarding leads; with none on record, the family's coordinator, so someone is always told."""
     leads = active_coordinators(concern.scheme_id).filter(is_safeguarding_lead=True).exclude(email="")

@@ -41,6 +41,7 @@ from volunteers.selectors import (
     VIEW_PART,
     VIEW_SESSION,
     open_actions_for_volunteer,
+    own_profile,
     supervision_parts_for_family,
     supervision_parts_for_user,
 )
@@ -72,6 +73,50 @@ def account_created(*, user: User) -> None:
     """Subscribed to ``homestart.hooks.account_created``: a new volunteer account gets its empty profile."""
     if user.role == Role.VOLUNTEER:
         volunteer_profile_create(user=user)
+
+
+def account_role_changed(*, user: User, previous_role: str) -> None:
+    """Subscribed to ``homestart.hooks.account_role_changed``: someone who becomes a volunteer gets an empty profile
+    (one who was a volunteer before keeps the profile they had)."""
+    if user.role == Role.VOLUNTEER and not VolunteerProfile.objects.filter(user=user).exists():
+        volunteer_profile_create(user=user)
+
+
+# --- Whether a volunteer can take a family (asked by families.services.assignment_start) -------------------------
+
+
+def assignment_refusal(*, volunteer: User, family: Family) -> str | None:
+    """Added to ``families.hooks.assignment_refusals``: a volunteer supports a family only with a DBS check whose
+    renewal date has not passed, and once they have completed the preparation course. The message says which."""
+    profile = own_profile(volunteer)
+    today = timezone.localdate()
+    problems = []
+    renewal_due = profile.dbs_renewal_due if profile else None
+    if renewal_due is None:
+        problems.append("no DBS check is recorded for them")
+    elif renewal_due < today:
+        problems.append(f"their DBS check was due for renewal on {renewal_due:%-d %B %Y}")
+    course = profile.preparation_course_completed_on if profile else None
+    if course is None or course > today:
+        problems.append("they have not completed the preparation course")
+    if not problems:
+        return None
+    return f"{volunteer} cannot be assigned: {' and '.join(problems)}. Update their volunteer record first."
+
+
+def assignment_warning(*, volunteer: User, family: Family) -> str | None:
+    """Added to ``families.hooks.assignment_warnings``: the coordinator confirms before giving a volunteer more
+    families than the most they said they would support at once."""
+    profile = own_profile(volunteer)
+    most = profile.max_families if profile else 1
+    now = Assignment.objects.filter(volunteer=volunteer, ended_on__isnull=True).exclude(family=family).count()
+    if now < most:
+        return None
+    families = "family" if now == 1 else "families"
+    warning = f"{volunteer} already supports {now} {families}, the most they said they would take at once ({most})."
+    if not (profile and profile.available_for_new_family):
+        warning += " Their record says they are not available for a new family."
+    return warning
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from consents import selectors, services
 from consents.forms import DecisionForm, DisclosureForm, RegisterFilterForm, SupportAgreedForm
 from consents.models import Consent, ConsentEventKind, ConsentStatus, Disclosure, Purpose
 from consents.register_csv import write_register_csv
-from consents.views._common import GET, GET_POST, posted, short_categories
+from consents.views._common import GET, GET_POST, POST, pdf_attachment, posted, short_categories
 from families import selectors as family_selectors
 from families.models import Family
 from families.selectors import load_family
@@ -205,7 +205,7 @@ def support_agreed(request: HttpRequest, family: Family) -> HttpResponse:
                 {"family": family, "letters": letters, "method": form.cleaned_data["method"]},
             )
     referral = family_selectors.family_referrals(family).order_by("-date_received", "-pk").first()
-    recipients = [p for p in (referral.referrer if referral else None, family.health_visitor) if p is not None]
+    recipients = services.support_agreed_recipients(family, referral)
     consent = (
         selectors.consents_for_family(request.user, family)
         .filter(purpose=Purpose.INFORMATION_EXCHANGE, status=ConsentStatus.SIGNED)
@@ -219,8 +219,23 @@ def support_agreed(request: HttpRequest, family: Family) -> HttpResponse:
         {
             "family": family,
             "form": form,
-            "recipients": list({p.pk: p for p in recipients}.values()),
+            "recipients": recipients,
             "consent": consent,
             "earlier": list(selectors.support_agreed_letters(request.user, family)),
         },
     )
+
+
+@POST
+@coordinator_required
+@load_family
+def support_agreed_reprint(request: HttpRequest, family: Family, letter_pk: int) -> HttpResponse:
+    """A copy of one of the family's support-agreed notices, as a PDF download. A POST: every print is recorded,
+    but nothing new is shared, so nothing is added to the register."""
+    letter = selectors.get_support_agreed_letter_or_404(request.user, family, letter_pk)
+    try:
+        document = services.support_agreed_letter_reprint(letter=letter, actor=request.user)
+    except ActionNotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("families:detail", pk=family.pk)
+    return pdf_attachment(document, f"{family.reference}-support-agreed-{letter.pk}-copy.pdf")

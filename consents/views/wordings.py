@@ -6,12 +6,11 @@ from django.shortcuts import redirect, render
 
 from consents import selectors, services
 from consents.models import ConsentWording, Purpose
-from consents.permissions import can_read_wordings
+from consents.permissions import can_publish_wordings, can_read_wordings
 from consents.request_forms import WordingForm
 from consents.views._common import GET, GET_POST
 from homestart.decorators import administrator_required, rule_required
 from homestart.exceptions import ActionNotAllowed
-from homestart.permissions import can_administer
 
 
 @GET
@@ -26,7 +25,7 @@ def wording_list(request: HttpRequest) -> HttpResponse:
         "consents/wordings/wording_list.html",
         {
             "purposes": [(Purpose(purpose), rows) for purpose, rows in by_purpose.items()],
-            "can_publish": can_administer(request.user),
+            "can_publish": can_publish_wordings(request.user, request.user.scheme_id),
         },
     )
 

@@ -37,7 +37,7 @@ def consent_live_world(live_world: World) -> World:
     The referrer is a GP and the health visitor is Helen Price, so the support-agreed notices go to two people.
     """
     world = live_world
-    publish_wordings(world.scheme, world.coordinator)
+    publish_wordings(world.scheme, world.administrator)
     world.health_visitor = Professional.objects.get(name=HEALTH_VISITOR)
     world.referrer = family_services.professional_add(
         scheme=world.scheme,

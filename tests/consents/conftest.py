@@ -16,6 +16,8 @@ from tests.conftest import make_family
 
 
 def publish_wordings(scheme: Any, actor: Any) -> None:
+    """The starter wordings, published through the service by ``actor``: the scheme's administrator (only
+    administrators publish wordings)."""
     for purpose, (title, body) in STARTER_WORDINGS.items():
         services.wording_publish(scheme=scheme, purpose=purpose, title=title, body=body, actor=actor)
 
@@ -37,7 +39,7 @@ def png_upload(name: str = "signed.png") -> SimpleUploadedFile:
 @pytest.fixture
 def consent_world(world: Any) -> Any:
     """The core world with wordings published; its supported family was referred by its health visitor."""
-    publish_wordings(world.scheme, world.coordinator)
+    publish_wordings(world.scheme, world.administrator)
     world.health_visitor = Professional.objects.get(name="Helen Price")
     world.family = make_family(
         world.coordinator,

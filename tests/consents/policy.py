@@ -40,7 +40,7 @@ def _information_consent(world: Any) -> Any:
     if existing is not None:
         return existing
     if not ConsentWording.objects.filter(scheme=world.scheme).exists():
-        publish_wordings(world.scheme, world.coordinator)
+        publish_wordings(world.scheme, world.administrator)
     consent, _letter, _pdf = services.consent_request(
         family=world.family,
         purpose=Purpose.INFORMATION_EXCHANGE,

@@ -221,7 +221,7 @@ def test_request_ask(client: Any, world: Any, data: dict[str, Any]) -> None:
     from tests.consents.conftest import publish_wordings
 
     if not world.scheme.consent_wordings.exists():
-        publish_wordings(world.scheme, world.coordinator)
+        publish_wordings(world.scheme, world.administrator)
     request = _open_request(world, identifying=True)
     members = world.family.members
     refs = dates(
@@ -352,7 +352,7 @@ def test_photo_consent_print(client: Any, world: Any, data: dict[str, Any]) -> N
     from tests.consents.conftest import publish_wordings
 
     if not world.scheme.consent_wordings.exists():
-        publish_wordings(world.scheme, world.coordinator)
+        publish_wordings(world.scheme, world.administrator)
     photo = Photo.objects.filter(scheme=world.scheme).exclude(
         consents__status=ConsentStatus.AWAITING_SIGNATURE
     ).first() or services.photo_record(

@@ -54,6 +54,7 @@ class LetterWorld:
     volunteer: Any
     health_visitor: Any
     family: Any
+    administrator: Any = None
 
 
 @pytest.fixture
@@ -69,7 +70,8 @@ def letter_world(db: Any) -> LetterWorld:
     )
     coordinator = make_user(scheme, "lettercoordinator", Role.COORDINATOR)
     volunteer = make_user(scheme, "lettervolunteer", Role.VOLUNTEER)
-    publish_wordings(scheme, coordinator)
+    administrator = make_user(scheme, "letteradmin", Role.ADMINISTRATOR)
+    publish_wordings(scheme, administrator)
     health_visitor = family_services.professional_add(
         scheme=scheme,
         agency_name="Southsea Health Visiting Team",
@@ -81,7 +83,7 @@ def letter_world(db: Any) -> LetterWorld:
     family = make_family(
         coordinator, "Adeyemi", volunteer=volunteer, referrer=health_visitor, health_visitor=health_visitor
     )
-    return LetterWorld(scheme, coordinator, volunteer, health_visitor, family)
+    return LetterWorld(scheme, coordinator, volunteer, health_visitor, family, administrator)
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
@@ -237,7 +239,11 @@ def hostile_family(world: Any, payload: str, professional: Professional) -> Any:
     )
     family_services.referral_decide(referral=referral, outcome=ReferralOutcome.ACCEPTED, actor=world.coordinator)
     family_services.assignment_start(
-        family=referral.family, volunteer=world.volunteer, started_on=timezone.localdate(), actor=world.coordinator
+        family=referral.family,
+        volunteer=world.volunteer,
+        started_on=timezone.localdate(),
+        confirmed=True,  # the world's volunteer already has the most families their record allows
+        actor=world.coordinator,
     )
     referral.family.refresh_from_db()
     return referral.family
@@ -372,7 +378,7 @@ def test_long_wording_repeats_reference_wording_version_and_page_number_on_every
         purpose=Purpose.INFORMATION_EXCHANGE,
         title="Sharing information (long version)",
         body="\n\n".join([paragraph] * 14),
-        actor=world.coordinator,
+        actor=world.administrator,
     )
     letter, document = print_information_exchange(world)
     keep_preview("information_exchange_form_long", document)

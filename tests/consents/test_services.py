@@ -536,7 +536,7 @@ def test_withdrawal_racing_disclosure_never_lets_one_through_after_withdrawal() 
     from tests.consents.conftest import publish_wordings
 
     world = build_world()
-    publish_wordings(world.scheme, world.coordinator)
+    publish_wordings(world.scheme, world.administrator)
     world.health_visitor = Professional.objects.get(name="Helen Price")
     for round_ in range(12):
         consent = signed_information_consent(world)

@@ -241,7 +241,9 @@ def test_two_coordinators_assigning_the_same_volunteer_at_once_make_one_assignme
         ) -> None:
             barrier.wait()
             try:
-                services.assignment_start(family=family, volunteer=volunteer, started_on=TODAY(), actor=actor)
+                services.assignment_start(
+                    family=family, volunteer=volunteer, started_on=TODAY(), confirmed=True, actor=actor
+                )
                 outcomes.append("ok")
             except ActionNotAllowed:
                 outcomes.append("refused")
