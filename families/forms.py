@@ -17,6 +17,34 @@ def normalise_postcode(value: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
+def address_field() -> forms.CharField:
+    """The family's address, as intake and a later move ask for it."""
+    return forms.CharField(
+        label="Address",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Enter the family's address"},
+    )
+
+
+def postcode_field() -> forms.CharField:
+    return forms.CharField(
+        label="Postcode",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input--width-10"}),
+        error_messages={"required": "Enter the postcode"},
+    )
+
+
+def phone_field() -> forms.CharField:
+    return forms.CharField(
+        label="Phone number (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "class": "input--width-20"}),
+    )
+
+
 class ProfessionalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}, {obj.role} ({obj.agency.name})"
@@ -29,24 +57,9 @@ class ReferralForm(Form):
         help_text="How the family is known, for example Okafor.",
         error_messages={"required": "Enter the family name"},
     )
-    address = forms.CharField(
-        label="Address",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=500,
-        error_messages={"required": "Enter the family's address"},
-    )
-    postcode = forms.CharField(
-        label="Postcode",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input--width-10"}),
-        error_messages={"required": "Enter the postcode"},
-    )
-    phone = forms.CharField(
-        label="Phone number (optional)",
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "input--width-20"}),
-    )
+    address = address_field()
+    postcode = postcode_field()
+    phone = phone_field()
     preferred_language = forms.CharField(label="Preferred language", max_length=60, initial="English")
     referrer = ProfessionalChoiceField(
         label="Who referred the family?",

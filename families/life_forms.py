@@ -9,7 +9,15 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from families.forms import UK_POSTCODE, MemberForm, ProfessionalChoiceField, normalise_postcode
+from families.forms import (
+    UK_POSTCODE,
+    MemberForm,
+    ProfessionalChoiceField,
+    address_field,
+    normalise_postcode,
+    phone_field,
+    postcode_field,
+)
 from families.models import Family, HouseholdMember, MemberKind
 from homestart.forms import DateInput, Form
 
@@ -23,24 +31,9 @@ def _not_in_future(value: datetime.date | None, message: str) -> datetime.date |
 class FamilyDetailsForm(Form):
     """How to reach the family: a move to a new address, a new phone number, a corrected language."""
 
-    address = forms.CharField(
-        label="Address",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=500,
-        error_messages={"required": "Enter the family's address"},
-    )
-    postcode = forms.CharField(
-        label="Postcode",
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input--width-10"}),
-        error_messages={"required": "Enter the postcode"},
-    )
-    phone = forms.CharField(
-        label="Phone number (optional)",
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "class": "input--width-20"}),
-    )
+    address = address_field()
+    postcode = postcode_field()
+    phone = phone_field()
     preferred_language = forms.CharField(
         label="Preferred language", max_length=60, error_messages={"required": "Enter the family's preferred language"}
     )
