@@ -55,6 +55,18 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+def capture(page: Any, path: str, *, full_page: bool = True) -> None:
+    """Save a screenshot to look at. Chromium sometimes cannot capture a whole long page (a protocol error, more
+    often on a loaded machine); a screenshot is for people to read, never what a test checks, so such a page is
+    captured as far as the window shows instead of failing the test."""
+    from playwright.sync_api import Error
+
+    try:
+        page.screenshot(path=path, full_page=full_page)
+    except Error:
+        page.screenshot(path=path, full_page=False)
+
+
 @pytest.fixture
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

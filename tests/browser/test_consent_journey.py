@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from families import services as family_services
 from families.models import AgencyKind, Professional
-from tests.browser.conftest import BROWSER_DB, sign_in
+from tests.browser.conftest import BROWSER_DB, capture, sign_in
 from tests.conftest import PASSWORD, World, make_family
 from tests.consents.conftest import publish_wordings
 
@@ -215,7 +215,7 @@ def test_coordinator_asks_for_consent_uploads_it_and_sends_support_notices(
     expect(consents).not_to_contain_text("have not been told that support was agreed")
     expect(consents.locator(".card")).to_have_count(1)
     consents.scroll_into_view_if_needed()
-    consents.screenshot(path=str(screenshots / "22-family-consents.png"))
+    capture(consents, str(screenshots / "22-family-consents.png"), full_page=False)
 
     # 5. The scheme's register, from the navigation: both notices, shared under the signed consent.
     with page.expect_navigation():
@@ -234,4 +234,4 @@ def test_coordinator_asks_for_consent_uploads_it_and_sends_support_notices(
         expect(entry).to_contain_text("Support status")
         expect(entry.get_by_role("link", name="Signed consent")).to_be_visible()
         expect(entry).to_contain_text("Recorded by Coordinator Tester")
-    page.screenshot(path=str(screenshots / "21-register.png"), full_page=True)
+    capture(page, str(screenshots / "21-register.png"))

@@ -26,7 +26,7 @@ from consents.models import Category, ConsentMethod, DisclosureMethod, Purpose
 from families import services as family_services
 from families.models import AgencyKind, Family, FamilyStatus, HouseholdMember, SupportPeriod
 from homestart.pdf import render_html
-from tests.browser.conftest import BROWSER_DB, assert_fits_phone, sign_in
+from tests.browser.conftest import BROWSER_DB, assert_fits_phone, capture, sign_in
 from tests.conftest import World
 from tests.consents.conftest import publish_wordings
 
@@ -42,7 +42,7 @@ def ago(days: int) -> datetime.date:
 
 
 def shot(page: Any, screenshots: Path, name: str) -> None:
-    page.screenshot(path=str(screenshots / f"year-{name}.png"), full_page=True)
+    capture(page, str(screenshots / f"year-{name}.png"))
 
 
 def go(page: Any, role: str, name: str) -> None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from families.models import Assignment
-from tests.browser.conftest import BROWSER_DB, assert_fits_phone, sign_in
+from tests.browser.conftest import BROWSER_DB, assert_fits_phone, capture, sign_in
 from tests.conftest import World, log_visit, make_family
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -39,7 +39,7 @@ def test_volunteer_corrects_a_note_and_writes_one_without_a_visit(
     expect(phone.get_by_text(NOTE)).to_be_visible()
     assert_fits_phone(phone)
     phone.get_by_label("Your correction").fill(CORRECTION)
-    phone.screenshot(path=str(screenshots / "notes-01-phone-correction.png"), full_page=True)
+    capture(phone, str(screenshots / "notes-01-phone-correction.png"))
     with phone.expect_navigation():
         phone.get_by_role("button", name="Save correction").click()
     expect(phone).to_have_url(re.compile(re.escape(family_page) + "$"))
@@ -53,7 +53,7 @@ def test_volunteer_corrects_a_note_and_writes_one_without_a_visit(
         phone.get_by_role("button", name="Save note").click()
     expect(phone.get_by_role("status")).to_contain_text("It is private")
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "notes-02-phone-family-page.png"), full_page=True)
+    capture(phone, str(screenshots / "notes-02-phone-family-page.png"))
 
     sign_in(desktop, live_world.coordinator.username)
     desktop.goto(family_page)
@@ -64,7 +64,7 @@ def test_volunteer_corrects_a_note_and_writes_one_without_a_visit(
     expect(visit.get_by_text(re.compile(r"^Correction by Volunteer Tester, written"))).to_be_visible()
     expect(visit.get_by_role("link", name="Add a correction")).to_have_count(0)  # not the coordinator's note
     expect(timeline.locator(".timeline__item").first).to_contain_text(PHONE_MESSAGE)  # the newest first
-    desktop.screenshot(path=str(screenshots / "notes-03-desktop-coordinator-reads-both.png"), full_page=True)
+    capture(desktop, str(screenshots / "notes-03-desktop-coordinator-reads-both.png"))
 
 
 def test_coordinator_confirms_before_giving_a_volunteer_more_families(
@@ -78,7 +78,7 @@ def test_coordinator_confirms_before_giving_a_volunteer_more_families(
         desktop.get_by_role("button", name="Assign volunteer").click()
     expect(desktop.get_by_role("alert")).to_contain_text("Volunteer Tester already supports 1 family")
     assert not Assignment.objects.filter(family=other, volunteer=live_world.volunteer).exists()
-    desktop.screenshot(path=str(screenshots / "notes-04-desktop-assign-anyway.png"), full_page=True)
+    capture(desktop, str(screenshots / "notes-04-desktop-assign-anyway.png"))
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Assign anyway").click()
     expect(desktop.get_by_role("status")).to_contain_text("is now assigned to the Nowak family")

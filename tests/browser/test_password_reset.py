@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_DB, assert_fits_phone, next_unused_code, sign_in
+from tests.browser.conftest import BROWSER_DB, assert_fits_phone, capture, next_unused_code, sign_in
 from tests.conftest import PASSWORD, World, enrol_two_factor
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -35,7 +35,7 @@ def test_forgotten_password_reset_by_email(
     expect(phone).to_have_url(url_is("volunteers:home"))
     expect(phone.locator("header").get_by_role("link", name="Change your password")).to_be_visible()
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "password-reset-00-phone-header.png"))
+    capture(phone, str(screenshots / "password-reset-00-phone-header.png"), full_page=False)
 
     # At a desk, signed out, they follow "Reset it by email" from the sign-in page.
     desktop.goto(reverse("login"))
@@ -45,13 +45,13 @@ def test_forgotten_password_reset_by_email(
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Send the link").click()
     expect(desktop.locator(".error-summary")).to_contain_text("Enter your email address")
-    desktop.screenshot(path=str(screenshots / "password-reset-01-no-address.png"), full_page=True)
+    capture(desktop, str(screenshots / "password-reset-01-no-address.png"))
     desktop.get_by_label("Email address").fill(volunteer.email.upper())
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Send the link").click()
     expect(desktop).to_have_url(url_is("password_reset_done"))
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Check your email")
-    desktop.screenshot(path=str(screenshots / "password-reset-02-check-your-email.png"), full_page=True)
+    capture(desktop, str(screenshots / "password-reset-02-check-your-email.png"))
 
     # The email: to them, a link, and no family named.
     assert len(mailoutbox) == 1
@@ -69,25 +69,25 @@ def test_forgotten_password_reset_by_email(
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Set new password").click()
     expect(desktop.locator(".error-summary")).to_contain_text("The two new passwords are not the same")
-    desktop.screenshot(path=str(screenshots / "password-reset-03-passwords-differ.png"), full_page=True)
+    capture(desktop, str(screenshots / "password-reset-03-passwords-differ.png"))
     desktop.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     desktop.get_by_label("Confirm your new password").fill(NEW_PASSWORD)
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Set new password").click()
     expect(desktop).to_have_url(url_is("password_reset_complete"))
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Your password is reset")
-    desktop.screenshot(path=str(screenshots / "password-reset-04-done.png"), full_page=True)
+    capture(desktop, str(screenshots / "password-reset-04-done.png"))
 
     # The link works once.
     desktop.goto(link)
     expect(desktop.get_by_role("heading", level=1)).to_have_text("This link does not work")
-    desktop.screenshot(path=str(screenshots / "password-reset-05-link-used.png"), full_page=True)
+    capture(desktop, str(screenshots / "password-reset-05-link-used.png"))
 
     # The phone's session has ended: its next page is the sign-in page.
     phone.goto(reverse("volunteers:home"))
     expect(phone).to_have_url(re.compile(re.escape(reverse("login")) + r"\?"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Sign in")
-    phone.screenshot(path=str(screenshots / "password-reset-06-phone-signed-out.png"), full_page=True)
+    capture(phone, str(screenshots / "password-reset-06-phone-signed-out.png"))
 
     # The old password no longer works.
     phone.get_by_label("Username").fill(volunteer.username)
@@ -105,7 +105,7 @@ def test_forgotten_password_reset_by_email(
     desktop.goto(reverse("volunteers:home"))
     expect(desktop).to_have_url(re.compile(re.escape(reverse("two_factor:verify")) + r"\?"))
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Enter the code from your app")
-    desktop.screenshot(path=str(screenshots / "password-reset-07-code-still-asked.png"), full_page=True)
+    capture(desktop, str(screenshots / "password-reset-07-code-still-asked.png"))
     desktop.get_by_label("Code", exact=True).fill(next_unused_code(enrol_two_factor(volunteer)))
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Continue").click()
@@ -124,13 +124,13 @@ def test_changing_your_own_password_from_the_header_on_a_phone(
     phone.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     phone.get_by_label("Confirm your new password").fill(NEW_PASSWORD)
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "password-change-01-phone-form.png"), full_page=True)
+    capture(phone, str(screenshots / "password-change-01-phone-form.png"))
     with phone.expect_navigation():
         phone.get_by_role("button", name="Change password").click()
     expect(phone).to_have_url(url_is("password_change_done"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your password is changed")
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "password-change-02-phone-done.png"), full_page=True)
+    capture(phone, str(screenshots / "password-change-02-phone-done.png"))
     # Still signed in here.
     with phone.expect_navigation():
         phone.get_by_role("link", name="Continue").click()
@@ -150,16 +150,16 @@ def test_administrator_hands_a_leaving_coordinators_families_over(
         row.get_by_role("link", name="Deactivate").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Deactivate Coordinator Tester's account")
     expect(desktop.get_by_role("heading", level=2)).to_contain_text("leads 1 family")
-    desktop.screenshot(path=str(screenshots / "handover-01-desk-choose.png"), full_page=True)
+    capture(desktop, str(screenshots / "handover-01-desk-choose.png"))
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Hand over and deactivate").click()
     expect(desktop.locator(".error-summary")).to_contain_text(f"Choose who takes over {live_world.family.reference}")
-    desktop.screenshot(path=str(screenshots / "handover-02-desk-nobody-chosen.png"), full_page=True)
+    capture(desktop, str(screenshots / "handover-02-desk-nobody-chosen.png"))
     desktop.get_by_label(live_world.family.reference).select_option(label="Dsl Tester")
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Hand over and deactivate").click()
     expect(desktop).to_have_url(re.compile(re.escape(reverse("accounts:list")) + "$"))
     expect(desktop.get_by_role("status")).to_contain_text("The family they led has a new coordinator")
-    desktop.screenshot(path=str(screenshots / "handover-03-desk-done.png"), full_page=True)
+    capture(desktop, str(screenshots / "handover-03-desk-done.png"))
     assert Family.objects.get(pk=live_world.family.pk).lead_coordinator_id == live_world.dsl.pk
     assert not User.objects.get(pk=live_world.coordinator.pk).is_active

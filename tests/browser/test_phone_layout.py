@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import BROWSER_DB, PHONE, REPO_ROOT, _context, sign_in
+from tests.browser.conftest import BROWSER_DB, PHONE, REPO_ROOT, _context, capture, sign_in
 from tests.conftest import PASSWORD, World
 from tests.homestart.test_authorization import POLICY, ROLES, route_url
 from tests.safeguarding.policy import concern_in_review
@@ -225,7 +225,7 @@ def test_screenshots_of_the_busiest_pages_on_a_phone_and_a_desk(
     urls = {name: build(live_world) for name, build in SCREENS.items()}
     for name, url in urls.items():
         role_phone.goto(url)
-        role_phone.screenshot(path=str(SCREENSHOTS / f"{name}-{WIDTH}.png"), full_page=True)
+        capture(role_phone, str(SCREENSHOTS / f"{name}-{WIDTH}.png"))
         width_now = role_phone.evaluate("() => document.scrollingElement.scrollWidth")
         assert width_now <= WIDTH, f"{url} is {width_now}px wide on a {WIDTH}px phone"
     desk = _context(browser, live_server, {**DESK, "storage_state": role_phone.context.storage_state()})
@@ -233,6 +233,6 @@ def test_screenshots_of_the_busiest_pages_on_a_phone_and_a_desk(
         page = desk.new_page()
         for name, url in urls.items():
             page.goto(url)
-            page.screenshot(path=str(SCREENSHOTS / f"{name}-1200.png"), full_page=True)
+            capture(page, str(SCREENSHOTS / f"{name}-1200.png"))
     finally:
         desk.close()

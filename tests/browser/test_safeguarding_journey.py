@@ -19,7 +19,7 @@ from consents.models import Disclosure
 from families.models import AgencyKind, MemberKind
 from families.services import professional_add
 from safeguarding.models import Concern, ConcernStatus
-from tests.browser.conftest import BROWSER_DB, PHONE, assert_fits_phone, sign_in
+from tests.browser.conftest import BROWSER_DB, PHONE, assert_fits_phone, capture, sign_in
 from tests.conftest import World
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -66,7 +66,7 @@ def test_volunteer_raises_urgent_concern_and_lead_refers_it(
     expect(phone.get_by_role("heading", level=1)).to_have_text("Call 999 now")
     expect(phone.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "sg-01-phone-call-999.png"), full_page=True)
+    capture(phone, str(screenshots / "sg-01-phone-call-999.png"))
     phone.get_by_role("link", name="Record the concern").click()
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("What did you see or hear?")
@@ -76,14 +76,14 @@ def test_volunteer_raises_urgent_concern_and_lead_refers_it(
     phone.get_by_label("When did it happen?").fill(timezone.localdate().isoformat())
     phone.get_by_label("Time (optional)").fill("15:40")
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "sg-02-phone-concern-filled.png"), full_page=True)
+    capture(phone, str(screenshots / "sg-02-phone-concern-filled.png"))
     phone.get_by_role("button", name="Send to the safeguarding lead").click()
 
     expect(phone.get_by_role("heading", level=1)).to_have_text("Concern received")
     expect(phone.get_by_text("Received: waiting for the safeguarding lead")).to_be_visible()
     expect(phone.get_by_text(ACCOUNT)).to_have_count(0)
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "sg-03-phone-receipt.png"), full_page=True)
+    capture(phone, str(screenshots / "sg-03-phone-receipt.png"))
     concern = Concern.objects.get()
     assert concern.urgent
 
@@ -102,7 +102,7 @@ def test_volunteer_raises_urgent_concern_and_lead_refers_it(
     expect(second_phone.get_by_text("Urgent", exact=True).first).to_be_visible()
     expect(second_phone.get_by_text(ACCOUNT)).to_be_visible()
     assert_fits_phone(second_phone)
-    second_phone.screenshot(path=str(screenshots / "sg-04-phone-lead-concern.png"), full_page=True)
+    capture(second_phone, str(screenshots / "sg-04-phone-lead-concern.png"))
     second_phone.get_by_role("link", name="Review the concern").first.click()
     second_phone.get_by_label("Review notes").fill(
         "Spoke to the volunteer by phone. Injury to a toddler, partner in the home."
@@ -136,14 +136,14 @@ def test_volunteer_raises_urgent_concern_and_lead_refers_it(
     second_phone.get_by_role("checkbox", name=re.compile("Contact details")).check()
     second_phone.get_by_role("radio", name="Phone").check()
     assert_fits_phone(second_phone)
-    second_phone.screenshot(path=str(screenshots / "sg-05-phone-referral-form.png"), full_page=True)
+    capture(second_phone, str(screenshots / "sg-05-phone-referral-form.png"))
     second_phone.get_by_role("button", name="Record the referral").click()
     expect(second_phone.get_by_role("status")).to_contain_text("entered in the disclosure register")
     expect(second_phone.get_by_text("Referral made to Portsmouth MASH")).to_be_visible()
     # Referred before a decision was recorded (urgent): the timeline says what is still to do.
     expect(second_phone.locator("#outstanding")).to_contain_text("Decision")
     assert_fits_phone(second_phone)
-    second_phone.screenshot(path=str(screenshots / "sg-06-phone-concern-referred.png"), full_page=True)
+    capture(second_phone, str(screenshots / "sg-06-phone-concern-referred.png"))
 
     # The referral is in the disclosure register, with the basis "safeguarding".
     second_phone.goto(reverse("consents:register"))
@@ -152,7 +152,7 @@ def test_volunteer_raises_urgent_concern_and_lead_refers_it(
     expect(row).to_contain_text(f"Safeguarding: concern {concern.pk}")
     expect(row).to_contain_text("Their reference MASH-26-4471")
     assert_fits_phone(second_phone)
-    second_phone.screenshot(path=str(screenshots / "sg-07-phone-register.png"), full_page=True)
+    capture(second_phone, str(screenshots / "sg-07-phone-register.png"))
 
     disclosure = Disclosure.objects.get()
     assert (disclosure.basis, disclosure.concern_step.concern_id, disclosure.reference_number) == (
@@ -172,8 +172,8 @@ def test_volunteer_raises_urgent_concern_and_lead_refers_it(
     expect(second_phone.get_by_role("heading", level=1)).to_have_text("Safeguarding")
     expect(second_phone.locator("#open")).to_contain_text(f"concern {concern.pk}")
     assert_fits_phone(second_phone)
-    second_phone.screenshot(path=str(screenshots / "sg-08-phone-lead-dashboard.png"), full_page=True)
+    capture(second_phone, str(screenshots / "sg-08-phone-lead-dashboard.png"))
     second_phone.goto(reverse("safeguarding:chronology", args=[family.pk]))
     expect(second_phone.get_by_text(f"Concern #{concern.pk}: referral to Portsmouth MASH")).to_be_visible()
     assert_fits_phone(second_phone)
-    second_phone.screenshot(path=str(screenshots / "sg-09-phone-chronology.png"), full_page=True)
+    capture(second_phone, str(screenshots / "sg-09-phone-chronology.png"))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_DB, assert_fits_phone, sign_in
+from tests.browser.conftest import BROWSER_DB, assert_fits_phone, capture, sign_in
 from tests.conftest import World, make_family
 from volunteers.models import GroupMeeting, SupervisionSession
 
@@ -53,7 +53,7 @@ def test_coordinator_records_supervision_and_a_group_meeting(
     desktop.get_by_label("Action 1", exact=True).fill("Suggest Grace asks about the sleep clinic")
     desktop.get_by_label("Action 1 due by").fill((today + datetime.timedelta(days=14)).isoformat())
     desktop.get_by_label("Action 1 is about").select_option(label="The Okafor family")
-    desktop.screenshot(path=str(screenshots / "10-desktop-supervision-filled.png"), full_page=True)
+    capture(desktop, str(screenshots / "10-desktop-supervision-filled.png"))
     with desktop.expect_navigation():
         desktop.get_by_role("button", name="Save supervision record").click()
 
@@ -67,7 +67,7 @@ def test_coordinator_records_supervision_and_a_group_meeting(
     expect(actions).to_contain_text("Suggest Grace asks about the sleep clinic")
     expect(actions).to_contain_text("About the Okafor family")
     assert {part.family for part in session.families_discussed.all()} == {okafor, williams}
-    desktop.screenshot(path=str(screenshots / "11-desktop-supervision-saved.png"), full_page=True)
+    capture(desktop, str(screenshots / "11-desktop-supervision-saved.png"))
 
     # A volunteer group meeting: the first draft names a family and gives its postcode.
     desktop.goto(reverse("volunteers:list"))
@@ -92,7 +92,7 @@ def test_coordinator_records_supervision_and_a_group_meeting(
     expect(desktop.get_by_label("Volunteer Tester", exact=True)).to_be_checked()
     expect(desktop).to_have_title(re.compile("^Error: "))
     assert not GroupMeeting.objects.exists()
-    desktop.screenshot(path=str(screenshots / "12-desktop-group-meeting-refused.png"), full_page=True)
+    capture(desktop, str(screenshots / "12-desktop-group-meeting-refused.png"))
 
     # The link in the summary takes the coordinator to the notes; they take the name out and save again.
     summary.get_by_role("link", name=re.compile("Grace Okafor")).click()
@@ -105,7 +105,7 @@ def test_coordinator_records_supervision_and_a_group_meeting(
     expect(desktop.get_by_role("status")).to_contain_text("Group meeting on")
     expect(desktop.get_by_text(ACCEPTED_NOTES)).to_be_visible()
     assert meeting.notes == ACCEPTED_NOTES
-    desktop.screenshot(path=str(screenshots / "13-desktop-group-meeting-saved.png"), full_page=True)
+    capture(desktop, str(screenshots / "13-desktop-group-meeting-saved.png"))
 
     # The volunteer, on a phone, finds their supervision and the action agreed.
     sign_in(phone, live_world.volunteer.username)
@@ -116,4 +116,4 @@ def test_coordinator_records_supervision_and_a_group_meeting(
     expect(phone.get_by_role("link", name=re.compile("Coping with broken nights"))).to_have_count(0)
     expect(phone.get_by_text("Coping with broken nights")).to_be_visible()
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "14-phone-volunteer-supervision.png"), full_page=True)
+    capture(phone, str(screenshots / "14-phone-volunteer-supervision.png"))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_DB, assert_fits_phone, code_for_secret, next_unused_code
+from tests.browser.conftest import BROWSER_DB, assert_fits_phone, capture, code_for_secret, next_unused_code
 from tests.conftest import PASSWORD, World, current_code, enrol_two_factor
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -78,7 +78,7 @@ def set_up_two_factor(page: Any, screenshot: Path | None = None) -> list[str]:
     secret = reveal_key(page)
     assert_fits_phone(page)
     if screenshot is not None:
-        page.screenshot(path=str(screenshot), full_page=True)
+        capture(page, str(screenshot))
 
     page.get_by_label("Code from your app").fill(code_for_secret(secret))
     with page.expect_navigation():
@@ -140,7 +140,7 @@ def test_volunteer_sets_up_app_on_phone_then_signs_in_with_a_code(
     assert len(codes) == 10, codes
     assert len(set(codes)) == 10 and all(codes), codes
     expect(phone.locator(".warning-text")).to_contain_text("Keep these recovery codes somewhere safe")
-    phone.screenshot(path=str(screenshots / "11-phone-recovery-codes.png"), full_page=True)
+    capture(phone, str(screenshots / "11-phone-recovery-codes.png"))
 
     with phone.expect_navigation():
         phone.get_by_role("link", name="Continue").click()
@@ -149,14 +149,14 @@ def test_volunteer_sets_up_app_on_phone_then_signs_in_with_a_code(
     # Signs out from the header.
     sign_out(phone)
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "16-phone-signed-out.png"), full_page=True)
+    capture(phone, str(screenshots / "16-phone-signed-out.png"))
 
     # Signs in again: the password, then a code from the app (the set-up used this 30 seconds' code).
     give_password(phone, volunteer.username)
     expect(phone).to_have_url(url_is("two_factor:verify"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Enter the code from your app")
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "12-phone-two-factor-code.png"), full_page=True)
+    capture(phone, str(screenshots / "12-phone-two-factor-code.png"))
 
     device = TOTPDevice.objects.get(user=volunteer, confirmed=True)
     enter_code(phone, next_unused_code(device))
@@ -166,13 +166,13 @@ def test_volunteer_sets_up_app_on_phone_then_signs_in_with_a_code(
 def test_sign_in_and_set_up_pages_at_a_desk(live_world: World, desktop: Any, screenshots: Path) -> None:
     desktop.goto(reverse("login"))
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Sign in")
-    desktop.screenshot(path=str(screenshots / "13-desktop-sign-in.png"), full_page=True)
+    capture(desktop, str(screenshots / "13-desktop-sign-in.png"))
 
     give_password(desktop, live_world.coordinator.username)
     expect(desktop).to_have_url(url_is("two_factor:setup"))
     expect(desktop.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
     reveal_key(desktop)
-    desktop.screenshot(path=str(screenshots / "14-desktop-two-factor-setup.png"), full_page=True)
+    capture(desktop, str(screenshots / "14-desktop-two-factor-setup.png"))
 
 
 def test_qr_code_image_loads_on_set_up_page(live_world: World, phone: Any) -> None:
@@ -203,7 +203,7 @@ def test_a_code_from_the_app_works_only_once(live_world: World, phone: Any, scre
         pytest.skip("the 30-second step ended before the replay: the code would be refused for being old, not reused")
     enter_code(phone, code)
     expect_code_refused(phone, REUSED)
-    phone.screenshot(path=str(screenshots / "15-phone-two-factor-code-refused.png"), full_page=True)
+    capture(phone, str(screenshots / "15-phone-two-factor-code-refused.png"))
 
     # Still not past the second factor.
     phone.goto(reverse("volunteers:home"))

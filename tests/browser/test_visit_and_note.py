@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import BROWSER_DB, assert_fits_phone, sign_in
+from tests.browser.conftest import BROWSER_DB, assert_fits_phone, capture, sign_in
 from tests.conftest import World, log_visit
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
@@ -49,7 +49,7 @@ def test_volunteer_logs_visit_on_phone_and_coordinator_reads_note(
     phone.get_by_label("Private note (optional)").fill(NOTE)
     expect(phone.get_by_role("radio", name="Phone call")).to_be_checked()
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "01-phone-log-visit-filled.png"), full_page=True)
+    capture(phone, str(screenshots / "01-phone-log-visit-filled.png"))
 
     with phone.expect_navigation():
         phone.get_by_role("button", name="Save visit").click()
@@ -61,7 +61,7 @@ def test_volunteer_logs_visit_on_phone_and_coordinator_reads_note(
     expect(banner).to_contain_text("Your note is private: only you and Coordinator Tester")
     expect(banner).to_be_visible()
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "02-phone-visit-saved.png"), full_page=True)
+    capture(phone, str(screenshots / "02-phone-visit-saved.png"))
 
     # The family's lead coordinator, at a desk, signs in and opens the family.
     assert family.lead_coordinator_id == live_world.coordinator.pk
@@ -77,7 +77,7 @@ def test_volunteer_logs_visit_on_phone_and_coordinator_reads_note(
     expect(visit.get_by_text("75 minutes")).to_be_visible()
     expect(visit.get_by_text(NOTE)).to_be_visible()
     expect(visit.locator(".note__meta")).to_contain_text("Private note by Volunteer Tester")
-    desktop.screenshot(path=str(screenshots / "03-desktop-coordinator-family.png"), full_page=True)
+    capture(desktop, str(screenshots / "03-desktop-coordinator-family.png"))
 
 
 def test_unassigned_volunteer_gets_page_not_found(live_world: World, phone: Any, screenshots: Path) -> None:
@@ -95,7 +95,7 @@ def test_unassigned_volunteer_gets_page_not_found(live_world: World, phone: Any,
     assert NOTE not in phone.content()
     assert "Okafor" not in phone.content()
     assert_fits_phone(phone)
-    phone.screenshot(path=str(screenshots / "04-phone-other-volunteer-not-found.png"), full_page=True)
+    capture(phone, str(screenshots / "04-phone-other-volunteer-not-found.png"))
 
     # Nor can they reach the visit form for the family.
     response = phone.goto(reverse("families:visit_new", args=[family.pk]))
