@@ -1,21 +1,33 @@
 """Audit plumbing: the registries of tracked models and event types, and the writers of entries.
 
 Every app declares its own event types and the fields its models mask, beside its models, and registers them
-here from its AppConfig.ready(); this module never names another app's models. Changes to domain records are
-logged by auditlog's signal receivers (actor and address from its middleware). Reads of private records and
-sign-in events are written by the services that cause them, through ``record_event`` and ``record_reads``.
+here from its AppConfig.ready(); this module never names another app's models.
+
+Every entry is written explicitly, by the service that does the thing, in its transaction (Zulip's
+``RealmAuditLog`` pattern): ``record_change`` for a created, changed or deleted record (django-auditlog's own
+diff, personal fields masked), ``record_m2m`` for a many-to-many change (``set_m2m`` sets a relation and writes
+it), ``record_event`` and ``record_reads`` for reads, prints and sign-ins. No entry depends on a signal: django-auditlog keeps the model, the field
+configuration and the middleware (actor and address), but its signal receivers are switched off. Services are
+declared with ``@audit.service``; with ``AUDIT_STRICT`` on (tests, development) a service that changes a tracked
+record without an entry for it fails (``AuditGap``). ADR 0011.
 """
 
-from collections.abc import Iterable
-from typing import Any
+import copy
+import functools
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from auditlog.context import auditlog_value
+from auditlog.diff import model_instance_diff
 from auditlog.registry import auditlog
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connection, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from homestart.models import AuditEntry, AuditEvent, User
@@ -32,8 +44,19 @@ def mask_personal(value: str) -> str:
 # registers it from its AppConfig.ready(). An event nobody registered is refused, so a typo cannot reach the log.
 EVENTS: dict[str, str] = {}
 
-# Every model whose changes auditlog records, by label, with the fields it masks. Filled by each app's ready().
+# Every model whose changes are audited, by label, with the fields it masks. Filled by each app's ready().
 TRACKED: dict[str, list[str]] = {}
+
+# How to find the family an entry is about, by model label: each app registers its models' (``family_of``).
+FAMILY_OF: dict[str, Callable[[Any], int | None]] = {}
+
+ANONYMISED = "[anonymised]"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class AuditGap(AssertionError):
+    """A service changed a tracked record and wrote no audit entry for it (raised only with AUDIT_STRICT on)."""
 
 
 def register_events(events: type[models.TextChoices]) -> None:
@@ -73,7 +96,24 @@ def register_app(app_label: str, *, masked: dict[str, list[str]], excluded: dict
             continue
         label = model._meta.label
         TRACKED[label] = list(masked.get(name, []))
+        # Registered for auditlog's field configuration (what ``record_change`` diffs and masks), with its
+        # signal receivers disconnected: every entry is written by a service (module docstring).
         auditlog.register(model, mask_fields=masked.get(name, []), exclude_fields=excluded.get(name, []))
+        auditlog._disconnect_signals(model)
+        if getattr(settings, "AUDIT_STRICT", False):
+            _watch(model)
+
+
+def family_of(model: type[models.Model], find: Callable[[Any], int | None]) -> None:
+    """Declare how to find the family a record of ``model`` is about (its pk), for the entries written about it."""
+    FAMILY_OF[model._meta.label] = find
+
+
+def _family_pk(instance: models.Model | None) -> int | None:
+    if instance is None:
+        return None
+    find = FAMILY_OF.get(instance._meta.label)
+    return find(instance) if find is not None else None
 
 
 def _context() -> dict[str, Any]:
@@ -81,6 +121,131 @@ def _context() -> dict[str, Any]:
         return auditlog_value.get()
     except LookupError:
         return {}
+
+
+def snapshot(instance: models.Model) -> models.Model:
+    """A copy of ``instance`` as it is now, to diff against once the service has changed it (``record_change``)."""
+    return copy.copy(instance)
+
+
+def record_change(
+    instance: models.Model,
+    *,
+    event: str,
+    before: models.Model | None = None,
+    created: bool = False,
+    deleted: bool = False,
+    actor: User | None = None,
+    extra: dict[str, Any] | None = None,
+    family_pk: int | None = None,
+) -> AuditEntry | None:
+    """Write the entry for a record the service created (``created``), changed (``before`` = its ``snapshot``) or
+    deleted (``deleted``), with django-auditlog's diff of the fields: personal fields as "[not recorded]".
+
+    A change that changed nothing writes nothing (and is no gap).
+    """
+    _check_event(event)
+    if created:
+        action, changes = AuditEntry.Action.CREATE, model_instance_diff(None, instance)
+    elif deleted:
+        action, changes = AuditEntry.Action.DELETE, model_instance_diff(instance, None)
+    else:
+        if before is None:
+            raise ValueError("record_change needs the record's snapshot from before the change, or created/deleted.")
+        action, changes = AuditEntry.Action.UPDATE, model_instance_diff(before, instance)
+    if not changes and not created and not deleted:
+        _covered(instance._meta.label, instance.pk)
+        return None
+    return _write(
+        instance,
+        action=action,
+        event=event,
+        actor=actor,
+        changes=changes or {},
+        extra=extra,
+        family_pk=family_pk if family_pk is not None else _family_pk(instance),
+    )
+
+
+def record_m2m(
+    instance: models.Model,
+    field: str,
+    *,
+    event: str,
+    added: Iterable[models.Model | int] = (),
+    removed: Iterable[models.Model | int] = (),
+    actor: User | None = None,
+) -> AuditEntry | None:
+    """Write the entry for a many-to-many change: which related records (by id, never by name) came and went."""
+    _check_event(event)
+    instance._meta.get_field(field)  # a typo fails here, not silently in the log
+    ids = {
+        "added": sorted(getattr(item, "pk", item) for item in added),
+        "removed": sorted(getattr(item, "pk", item) for item in removed),
+    }
+    if not ids["added"] and not ids["removed"]:
+        _covered(instance._meta.label, instance.pk)
+        return None
+    changes = {field: {"type": "m2m", **{key: value for key, value in ids.items() if value}}}
+    return _write(
+        instance,
+        action=AuditEntry.Action.UPDATE,
+        event=event,
+        actor=actor,
+        changes=changes,
+        extra=None,
+        family_pk=_family_pk(instance),
+    )
+
+
+def set_m2m(
+    instance: models.Model,
+    field: str,
+    targets: Iterable[models.Model | int],
+    *,
+    event: str,
+    actor: User | None = None,
+) -> AuditEntry | None:
+    """Set a many-to-many relation to exactly ``targets`` and write the entry for who came and went (``record_m2m``).
+
+    What a service calls instead of the related manager's ``set()``: the entry cannot be forgotten, and a later
+    change that drops a record from the relation is on record as a removal, by id. The same queries as ``set()``.
+    """
+    manager = getattr(instance, field)
+    wanted = {getattr(target, "pk", target) for target in targets}
+    current = set(manager.values_list("pk", flat=True))
+    added, removed = sorted(wanted - current), sorted(current - wanted)
+    if removed:
+        manager.remove(*removed)
+    if added:
+        manager.add(*added)
+    return record_m2m(instance, field, event=event, added=added, removed=removed, actor=actor)
+
+
+def _write(
+    instance: models.Model,
+    *,
+    action: int,
+    event: str,
+    actor: User | None,
+    changes: dict[str, Any],
+    extra: dict[str, Any] | None,
+    family_pk: int | None,
+) -> AuditEntry:
+    context = _context()
+    actor = actor if actor is not None else context.get("actor")
+    return AuditEntry.objects.log_create(
+        instance,
+        force_log=True,
+        action=action,
+        changes=changes,
+        event=event,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        remote_addr=context.get("remote_addr"),
+        additional_data=extra,
+        family_pk=family_pk,
+    )
 
 
 def record_event(
@@ -91,8 +256,9 @@ def record_event(
     object_repr: str = "",
     remote_addr: str | None = None,
     extra: dict[str, Any] | None = None,
+    family_pk: int | None = None,
 ) -> AuditEntry:
-    """Write one audit entry for something auditlog's signals do not see (a read, a sign-in)."""
+    """Write one audit entry for something that is not a change of a record (a read, a print, a sign-in)."""
     _check_event(event)
     context = _context()
     actor = actor if actor is not None else context.get("actor")
@@ -108,6 +274,7 @@ def record_event(
         actor_email=getattr(actor, "email", None),
         remote_addr=remote_addr or context.get("remote_addr"),
         additional_data=extra,
+        family_pk=family_pk if family_pk is not None else _family_pk(instance),
     )
 
 
@@ -130,16 +297,142 @@ def record_reads(*, instances: Iterable[models.Model], actor: User, event: str) 
             actor=actor,
             actor_email=getattr(actor, "email", None),
             remote_addr=context.get("remote_addr"),
+            family_pk=_family_pk(instance),
         )
         for instance in instances
     ]
     AuditEntry.objects.bulk_create(entries)
+    for instance in instances:
+        _covered(instance._meta.label, instance.pk)
     return len(entries)
+
+
+def anonymise_entries(entries: Any, *, actor: User | None = None, reason: str) -> int:
+    """The one path by which an audit entry changes: blank its personal columns (what it was about, by name;
+    who did it, by email; from which address). What was done, when, by which account id, and the chain stay.
+
+    Allowed by the append-only trigger only inside this function (a transaction-local setting) and only for
+    exactly this change; the run is itself logged, with the count. Returns the number of entries anonymised.
+    """
+    ids = list(entries.filter(anonymised=False).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL homestart.audit_anonymise = 'on'")
+        count = 0
+        for start in range(0, len(ids), 5000):
+            count += AuditEntry.objects.filter(pk__in=ids[start : start + 5000]).update(
+                object_repr=ANONYMISED, actor_email=None, remote_addr=None, remote_port=None, anonymised=True
+            )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL homestart.audit_anonymise = 'off'")
+        record_event(
+            event=AuditEvent.AUDIT_ANONYMISED,
+            actor=actor,
+            object_repr=f"{count} audit entries anonymised",
+            extra={"count": count, "reason": reason},
+        )
+    return count
 
 
 def _check_event(event: str) -> None:
     if event not in EVENTS:
         raise ImproperlyConfigured(f"Audit event {event!r} is not declared by any app.")
+
+
+# --- Services, and the check that each one audits what it changes --------------------------------------------
+
+_recorder: ContextVar["_Recorder | None"] = ContextVar("homestart_audit_recorder", default=None)
+
+
+class _Recorder:
+    """What the running service changed, and what it wrote audit entries for (AUDIT_STRICT only)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.changed: dict[tuple[str, str], str] = {}
+        self.covered: set[tuple[str, str]] = set()
+
+    def check(self) -> None:
+        missing = {key: what for key, what in self.changed.items() if key not in self.covered}
+        if missing:
+            listed = ", ".join(f"{what} {label} #{pk}" for (label, pk), what in sorted(missing.items()))
+            raise AuditGap(f"{self.name} changed records without an audit entry for them: {listed}.")
+
+
+def service(func: F) -> F:
+    """Declare a service: it runs in one transaction, and writes its own audit entries in it.
+
+    With ``AUDIT_STRICT`` on, the outermost service call fails with ``AuditGap`` (and its transaction rolls back)
+    if it created, changed or deleted a tracked record, or changed a many-to-many relation, without an entry for
+    that record. Services called by services are checked as part of the outer call.
+    """
+
+    @functools.wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not getattr(settings, "AUDIT_STRICT", False) or _recorder.get() is not None:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        recorder = _Recorder(f"{func.__module__}.{func.__qualname__}")
+        token = _recorder.set(recorder)
+        try:
+            with transaction.atomic():
+                result = func(*args, **kwargs)
+                recorder.check()
+        finally:
+            _recorder.reset(token)
+        return result
+
+    wrapped.audited_service = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def _covered(label: str, pk: Any) -> None:
+    recorder = _recorder.get()
+    if recorder is not None:
+        recorder.covered.add((label, str(pk)))
+
+
+def _changed(label: str, pk: Any, what: str) -> None:
+    recorder = _recorder.get()
+    if recorder is not None:
+        recorder.changed.setdefault((label, str(pk)), what)
+
+
+# Fields whose saving alone is no change of a domain record (Django's own bookkeeping on sign-in).
+_BOOKKEEPING = frozenset({"last_login"})
+
+
+def _on_save(sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields and set(update_fields) <= _BOOKKEEPING:
+        return
+    _changed(sender._meta.label, instance.pk, "created" if created else "changed")
+
+
+def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    _changed(sender._meta.label, instance.pk, "deleted")
+
+
+def _on_m2m(sender: Any, instance: models.Model, action: str, **kwargs: Any) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _changed(type(instance)._meta.label, instance.pk, "changed the links of")
+
+
+def _on_entry(sender: Any, instance: AuditEntry, created: bool, **kwargs: Any) -> None:
+    if created and instance.content_type_id is not None:
+        _covered(ContentType.objects.get_for_id(instance.content_type_id).model_class()._meta.label, instance.object_pk)
+
+
+def _watch(model: type[models.Model]) -> None:
+    uid = f"homestart.audit.watch.{model._meta.label}"
+    post_save.connect(_on_save, sender=model, dispatch_uid=f"{uid}.save")
+    post_delete.connect(_on_delete, sender=model, dispatch_uid=f"{uid}.delete")
+    for field in model._meta.local_many_to_many:
+        m2m_changed.connect(_on_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}")
 
 
 def _client_address(request: Any) -> str | None:
@@ -179,6 +472,8 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = No
 def connect_signals() -> None:
     """Core's own part of the audit log: its events, its models, and sign-in events."""
     register_events(AuditEvent)
+    if getattr(settings, "AUDIT_STRICT", False):
+        post_save.connect(_on_entry, sender=AuditEntry, dispatch_uid="homestart.audit.entry")
     register_app(
         "homestart",
         masked={"User": ["first_name", "last_name", "email", "phone"]},

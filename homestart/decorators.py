@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from homestart.middleware import AUTHENTICATED_AT
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
@@ -35,7 +36,9 @@ def rule_required(rule: Callable[[Any], bool]) -> Callable:
 def recent_authentication_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Ask for the password or a code again unless the person proved it was them in the last 10 minutes.
 
-    For the most sensitive actions: recording a disclosure, downloading a family's records (SECURITY 10).
+    For the most sensitive actions: recording a disclosure, downloading a family's records (SECURITY 10). After
+    proving it, the person comes back to the page they were on: the page itself for a GET, the page whose button
+    they pressed for a POST (a download asked for by a form), where they press it again.
     """
 
     @wraps(view)
@@ -43,10 +46,20 @@ def recent_authentication_required(view: Callable[..., HttpResponse]) -> Callabl
         proved_at = request.session.get(AUTHENTICATED_AT)
         window = settings.RECENT_AUTHENTICATION_WINDOW.total_seconds()
         if proved_at is None or timezone.now().timestamp() - proved_at > window:
-            return redirect(f"{reverse('two_factor:reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+            back = request.get_full_path() if request.method == "GET" else _page_of_the_form(request)
+            return redirect(f"{reverse('two_factor:reauthenticate')}?{urlencode({'next': back})}")
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _page_of_the_form(request: HttpRequest) -> str:
+    """The page a POST came from (its Referer, when it is this site's), else the person's home page."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=False):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("home")
 
 
 def loads(loader: Callable[[Any, Any], Any]) -> Callable:

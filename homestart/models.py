@@ -1,5 +1,6 @@
 """The scheme, its people, and the audit log every other app writes to."""
 
+import pgtrigger
 from auditlog.models import AbstractLogEntry
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -123,6 +124,13 @@ class AuditEvent(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", "Password changed"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset link asked for"
     PASSWORD_RESET = "password_reset", "Password reset by email link"
+    AUDIT_ANONYMISED = "audit_anonymised", "Audit entries anonymised (retention)"
+    SCHEME_CREATED = "scheme_created", "Scheme created"
+    SCHEME_SETTINGS_CHANGED = "scheme_settings_changed", "Scheme settings changed"
+    ACCOUNT_CREATED = "account_created", "Account created"
+    ACCOUNT_CHANGED = "account_changed", "Account changed"
+    ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated", "Account reactivated"
 
 
 class RateLimit(models.Model):
@@ -140,14 +148,82 @@ class RateLimit(models.Model):
         return f"{self.key.split(':', 1)[0]}: {self.count} since {self.window_started_at:%Y-%m-%d %H:%M}"
 
 
+# The advisory lock that serialises appends to the audit chain (an arbitrary constant of this product's).
+AUDIT_CHAIN_LOCK = 4_711_000_011
+
+
 class AuditEntry(AbstractLogEntry):
-    """One line of the audit log (django-auditlog's entry, with the kind of event named)."""
+    """One line of the audit log (django-auditlog's entry, with the kind of event named).
+
+    Append-only on PostgreSQL: triggers refuse UPDATE, DELETE and TRUNCATE, except the one anonymising path
+    (``homestart.audit.anonymise_entries``), which may only blank the personal columns of an entry. A ``BEFORE
+    INSERT`` trigger chains every entry to the one before it (``prev_hash``, ``hash``), whoever writes it, one at a
+    time under an advisory lock; ``manage.py audit_verify`` checks the chain. ADR 0011.
+    """
 
     # No choices here: the event types are a registry that each app fills (homestart.audit.EVENTS), so an app
     # adding an event needs no migration of this table.
     event = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    # The family the entry is about, when it is about one (a note read, a consent signed, a letter printed): what
+    # "who has seen this family" and subject access read. A number, not a foreign key: core sits below families,
+    # and an entry outlives the family's personal details. Filled from the registry in homestart.audit.
+    family_pk = models.BigIntegerField(null=True, blank=True)
+    # The chain, written by the database (PostgreSQL): the digest of the personal columns (object_repr,
+    # actor_email, remote_addr, remote_port), so that anonymising them later keeps the chain whole; the hash of
+    # the entry before; and the hash of this entry's content with that one.
+    personal_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    anonymised = models.BooleanField(default=False, editable=False)
 
     class Meta(AbstractLogEntry.Meta):
         verbose_name = "audit entry"
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["content_type", "object_id"], name="auditentry_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="auditentry_object_idx"),
+            models.Index(fields=["family_pk", "-timestamp"], name="auditentry_family_idx"),
+            models.Index(fields=["actor", "-timestamp"], name="auditentry_actor_idx"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="audit_chain",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                func=pgtrigger.Func(
+                    """
+                    PERFORM pg_advisory_xact_lock(AUDIT_CHAIN_LOCK);
+                    NEW.id := nextval(pg_get_serial_sequence('{meta.db_table}', 'id'));
+                    NEW.anonymised := false;
+                    NEW.personal_digest := homestart_audit_personal_digest(NEW);
+                    NEW.prev_hash := coalesce(
+                        (SELECT hash FROM {meta.db_table} ORDER BY id DESC LIMIT 1), ''
+                    );
+                    NEW.hash := homestart_audit_hash(NEW);
+                    RETURN NEW;
+                    """.replace("AUDIT_CHAIN_LOCK", str(AUDIT_CHAIN_LOCK))
+                ),
+            ),
+            pgtrigger.Protect(name="audit_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="audit_append_only",
+                operation=pgtrigger.Update,
+                # The one update allowed: the anonymising path blanks the personal columns and nothing else.
+                condition=pgtrigger.Condition(
+                    """NOT (
+                        coalesce(current_setting('homestart.audit_anonymise', true), '') = 'on'
+                        AND NOT OLD.anonymised AND NEW.anonymised
+                        AND NEW.object_repr = '[anonymised]' AND NEW.actor_email IS NULL
+                        AND NEW.remote_addr IS NULL AND NEW.remote_port IS NULL
+                        AND NEW.hash = OLD.hash
+                        AND homestart_audit_content(NEW) = homestart_audit_content(OLD)
+                    )"""
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="audit_no_truncate",
+                level=pgtrigger.Statement,
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                func="RAISE EXCEPTION 'The audit log cannot be emptied: % is append-only', TG_TABLE_NAME;",
+            ),
+        ]

@@ -7,6 +7,7 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_COOKIES", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("AUDIT_STRICT", "false")
 
 from homestart.settings import *  # noqa: E402, F403
 

@@ -382,8 +382,10 @@ def chronology(request: HttpRequest, family: Family) -> HttpResponse:
 @coordinator_required
 @load_family
 @_chronology_reader
+@recent_authentication_required
 def chronology_pdf(request: HttpRequest, family: Family) -> HttpResponse:
-    """The chronology as a PDF for a case conference. A POST: every print is recorded."""
+    """The chronology as a PDF for a case conference, after the password or a code in the last 10 minutes
+    (SECURITY 10). A POST: every print is recorded."""
     document = services.chronology_print(family=family, actor=request.user)
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{family.reference}-chronology.pdf")

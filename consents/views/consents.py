@@ -16,7 +16,7 @@ from consents.views._common import GET, GET_POST, POST, pdf_attachment, posted, 
 from families import selectors as family_selectors
 from families.models import Family, MemberKind
 from families.selectors import load_family
-from homestart.decorators import coordinator_required
+from homestart.decorators import coordinator_required, recent_authentication_required
 from homestart.exceptions import ActionNotAllowed
 from homestart.selectors import active_coordinators
 
@@ -216,8 +216,10 @@ def consent_withdraw(request: HttpRequest, consent: Consent) -> HttpResponse:
 @GET
 @coordinator_required
 @load_consent
+@recent_authentication_required
 def scan(request: HttpRequest, consent: Consent) -> FileResponse:
-    """The signed letter's scan, as a download; every download is in the audit log (SECURITY 16, 17)."""
+    """The signed letter's scan, as a download, after the password or a code in the last 10 minutes (SECURITY
+    10); every download is in the audit log (SECURITY 16, 17)."""
     stored = selectors.latest_scan(consent)
     if stored is None:
         raise Http404("No scan for this consent")
