@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL := postgres://postgres@127.0.0.1:5432/homestart
+# The suite runs on every core (pytest-xdist, one test database per worker); `make test PYTEST_ARGS=...` overrides.
+PYTEST_ARGS ?= -n auto -rs
 
 .PHONY: run test install lint format check-deploy code clean
 

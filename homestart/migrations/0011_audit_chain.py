@@ -8,15 +8,18 @@ from django.db import migrations, models
 
 FUNCTIONS = """
 CREATE OR REPLACE FUNCTION homestart_audit_personal_digest(e homestart_auditentry) RETURNS text
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT encode(sha256(convert_to(
-        jsonb_build_array(e.object_repr, e.actor_email, host(e.remote_addr), e.remote_port)::text, 'UTF8'
+        json_build_array(e.object_repr, e.actor_email, host(e.remote_addr), e.remote_port)::text, 'UTF8'
     )), 'hex')
 $$;
 
+-- Every column but the personal ones (their digest stands in) and the hash itself, as a JSON array: one
+-- unambiguous text whatever the values hold. JSON columns enter as their stored (jsonb) text; the time as
+-- seconds since the epoch, the same whatever the session's time zone.
 CREATE OR REPLACE FUNCTION homestart_audit_content(e homestart_auditentry) RETURNS text
-LANGUAGE sql STABLE AS $$
-    SELECT jsonb_build_array(
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT json_build_array(
         e.id, e.content_type_id, e.object_pk, e.object_id, e.serialized_data, e.action, e.changes_text,
         e.changes, e.actor_id, e.cid, extract(epoch FROM e.timestamp)::text, e.additional_data, e.event,
         e.family_pk, e.personal_digest, e.prev_hash
@@ -24,7 +27,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION homestart_audit_hash(e homestart_auditentry) RETURNS text
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT encode(sha256(convert_to(homestart_audit_content(e), 'UTF8')), 'hex')
 $$;
 

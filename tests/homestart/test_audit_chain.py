@@ -159,7 +159,7 @@ def test_the_check_reads_the_log_in_slices_and_links_them(monkeypatch: Any) -> N
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_writers_at_once_leave_a_chain_that_verifies() -> None:
+def test_ten_writers_at_once_leave_a_chain_that_verifies(monkeypatch: Any) -> None:
     scheme = make_scheme("TEN")
     users = [make_user(scheme, f"writer{n}", "volunteer") for n in range(10)]
     barrier = threading.Barrier(10)
@@ -189,6 +189,7 @@ def test_ten_writers_at_once_leave_a_chain_that_verifies() -> None:
     assert not errors
     expected = 10 * (5 * 3 + 5 * 4 + 5 * 1)
     assert AuditEntry.objects.filter(actor__in=users).count() == expected
+    monkeypatch.setattr(chain, "SLICE", 40)  # many slices, checked on several connections at once, then linked
     code, out, err = _verify()
     assert code == 0, err
     assert f"OK: {AuditEntry.objects.count():,} audit entries verified" in out
