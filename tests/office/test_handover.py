@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 
 from families import services as family_services
+from families.audit import FamilyAuditEvent
 from families.models import CaseNote, CaseNoteUserObjectPermission, Family
 from homestart import services as account_services
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import AuditEntry, Role, User
+from homestart.models import AuditEntry, AuditEvent, Role, User
 from office import services
 from tests.conftest import VerifiedClient, log_visit, make_family, make_user
 
@@ -61,6 +62,11 @@ def test_all_families_to_one_coordinator_with_every_notes_permission(leaving: An
     # Every family's move is in the audit log, by the administrator.
     moves = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, object_repr__in=[f.reference for f in world.led])
     assert {entry.object_pk for entry in moves} >= {str(f.pk) for f in world.led}
+    handed = moves.filter(event=FamilyAuditEvent.COORDINATOR_CHANGED)
+    assert {entry.object_pk for entry in handed} == {str(f.pk) for f in world.led}
+    assert {entry.actor_id for entry in handed} == {world.administrator.pk}
+    closed = AuditEntry.objects.get(event=AuditEvent.ACCOUNT_DEACTIVATED, object_id=world.coordinator.pk)
+    assert closed.actor == world.administrator and closed.changes["is_active"] == ["True", "False"]
 
 
 def test_families_one_by_one_to_different_coordinators(leaving: Any) -> None:

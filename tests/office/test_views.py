@@ -23,6 +23,7 @@ def test_case_file_lists_every_apps_section_in_page_order() -> None:
         "visits",
         "supervision",
         "ending",
+        "records",
     ]
 
 
@@ -38,6 +39,7 @@ def test_family_page_shows_the_sections_in_order_for_the_lead_coordinator(client
         "consents",
         "visits",
         "end",
+        "records",
     ]
     assert html.index("Assign a volunteer") < html.index("Safeguarding")  # the header's actions come first
 
