@@ -8,6 +8,10 @@ def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
+# The site's own answer to an error nothing caught (homestart.urls): 503 "try again" when the database was lost.
+handler500 = "homestart.views.server_error"
+handler400 = "homestart.views.bad_request"
+
 urlpatterns = [
     path("bench/trivial/", trivial, name="bench_trivial"),
     path("", include("homestart.urls")),

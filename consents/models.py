@@ -177,6 +177,8 @@ class Letter(models.Model):
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="letters", null=True, blank=True)
     recipient = models.ForeignKey(Professional, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     wording = models.ForeignKey(ConsentWording, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    # The versions of the scheme's documents the letter named, those in force when it was printed (P13).
+    documents = models.ManyToManyField("documents.DocumentVersion", related_name="+", blank=True)
     sha256 = models.CharField(max_length=64)
     printed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     printed_at = models.DateTimeField(auto_now_add=True)

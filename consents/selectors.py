@@ -226,9 +226,12 @@ def requests_waiting_on_families(user: User) -> QuerySet[AgencyRequest]:
     return agency_requests(user).filter(status=RequestStatus.FAMILY_ASKED)
 
 
+# An agency request still to be answered or declined: past its due date, it is overdue (the dashboard, the reminder).
+OPEN_REQUEST_STATUSES = (RequestStatus.RECEIVED, RequestStatus.FAMILY_ASKED, RequestStatus.PERMISSION_GIVEN)
+
+
 def requests_overdue(user: User) -> QuerySet[AgencyRequest]:
-    open_statuses = [RequestStatus.RECEIVED, RequestStatus.FAMILY_ASKED, RequestStatus.PERMISSION_GIVEN]
-    return agency_requests(user).filter(status__in=open_statuses, due_on__lt=timezone.localdate())
+    return agency_requests(user).filter(status__in=OPEN_REQUEST_STATUSES, due_on__lt=timezone.localdate())
 
 
 def consents_recently_signed(user: User, within_days: int = 30) -> QuerySet[Consent]:

@@ -3,6 +3,10 @@
 The disclosure service is the one door through which information about a family leaves the scheme (P1): it
 checks the lawful basis inside the transaction that locks it, so a withdrawal racing a disclosure cannot let
 one through.
+
+Every service is an ``@audit.service`` and writes, in its transaction, one audit entry for each record it creates
+or changes (``audit.record_change``) and for each change of a many-to-many relation (``audit.set_m2m``), with an
+event type of ``consents.audit``; notes, purposes and photo captions are masked there (ADR 0011).
 """
 
 import datetime
@@ -12,12 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from consents import bases, selectors
+from consents import bases, retention, selectors
 from consents.audit import ConsentAuditEvent
 from consents.models import (
     AgencyRequest,
@@ -38,13 +41,19 @@ from consents.models import (
     SignedScan,
 )
 from consents.permissions import can_handle_consents, can_publish_wordings, can_record_disclosure
+from consents.storage import private_name
+from documents import pdf as document_pdf
+from documents import selectors as document_selectors
+from families import retention as family_retention
 from families import services as family_services
 from families.models import Family, FamilyStatus, HouseholdMember, MemberKind, Professional
 from families.permissions import can_be_chosen
 from homestart import audit, pdf
+from homestart import retention as core_retention
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEntry, Scheme, User
 from homestart.permissions import can_coordinate, is_scheme_coordinator
+from homestart.services import record_anonymise, record_file_remove
 
 CONSENT_TRANSITIONS: dict[str, set[str]] = {
     ConsentStatus.AWAITING_SIGNATURE: {ConsentStatus.SIGNED, ConsentStatus.REFUSED},
@@ -81,6 +90,9 @@ SCAN_SIGNATURES = {
 }
 SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
+# Public functions that write nothing (checks and look-ups the pages and services share).
+WRITES_NOTHING = ("current_wording", "scan_check", "consent_in_force", "support_agreed_recipients")
+
 
 def _require_consent_handler(actor: User, family: Family) -> None:
     if not can_handle_consents(actor, family):
@@ -105,7 +117,7 @@ def _professional_in_scheme(professional: Professional, scheme_id: int) -> None:
 # Wordings -------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.service
 def wording_publish(*, scheme: Scheme, purpose: str, title: str, body: str, actor: User) -> ConsentWording:
     """Publish a new version of a consent wording (administrators only). Earlier versions, and what was signed
     under them, never change."""
@@ -113,7 +125,7 @@ def wording_publish(*, scheme: Scheme, purpose: str, title: str, body: str, acto
         raise ActionNotAllowed("Only an administrator of this scheme can publish wordings.")
     Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
     latest = ConsentWording.objects.filter(scheme=scheme, purpose=purpose).order_by("-version").first()
-    return save_or_refuse(
+    wording = save_or_refuse(
         ConsentWording(
             scheme=scheme,
             purpose=purpose,
@@ -123,6 +135,8 @@ def wording_publish(*, scheme: Scheme, purpose: str, title: str, body: str, acto
             published_by=actor,
         )
     )
+    audit.record_change(wording, event=ConsentAuditEvent.WORDING_PUBLISHED, created=True, actor=actor)
+    return wording
 
 
 def current_wording(scheme: Scheme, purpose: str) -> ConsentWording:
@@ -145,22 +159,45 @@ def _letter_document(
     recipient: Professional | None,
     signed_by: User,
     printed_on: datetime.date | None = None,
+    documents: Sequence[Any] = (),
     context: dict[str, Any] | None = None,
 ) -> bytes:
-    """The PDF of a letter: what a first print and a copy of a letter already sent both render."""
-    return pdf.render_letter(
-        kind,
-        {
-            "scheme": family.scheme,
-            "family": family,
-            "consent": consent,
-            "wording": consent.wording if consent is not None else None,
-            "recipient": recipient,
-            "printed_by": signed_by,
-            "printed_on": printed_on or timezone.localdate(),
-            **(context or {}),
-        },
-    )
+    """The PDF of a letter: what a first print and a copy of a letter already sent both render. ``documents`` are
+    the versions of the scheme's documents it names (P13), with the address of the scheme's public page.
+
+    A consent form is one page, signature box included. Should naming every document in force push it onto a
+    second page, the sentence is shortened (``_SHORTER_DOCUMENT_WORDINGS``): the list without the coordinator's
+    name, else only the address of the page that lists them. A form that is longer than a page anyway names them
+    all. Whatever the letter says, its record keeps every version it was printed under (``Letter.documents``).
+    """
+    values = {
+        "scheme": family.scheme,
+        "family": family,
+        "consent": consent,
+        "wording": consent.wording if consent is not None else None,
+        "recipient": recipient,
+        "printed_by": signed_by,
+        "printed_on": printed_on or timezone.localdate(),
+        "documents": list(documents),
+        "documents_url": document_selectors.public_page_address(family.scheme) if documents else "",
+        **(context or {}),
+    }
+    document = pdf.render_letter(kind, {**values, "documents_wording": "full"})
+    if not documents or kind == LetterKind.SUPPORT_AGREED or document_pdf.page_count(document) == 1:
+        return document
+    shortest = pdf.render_letter(kind, {**values, "documents_wording": _SHORTER_DOCUMENT_WORDINGS[-1]})
+    if document_pdf.page_count(shortest) > 1:
+        return document
+    for wording in _SHORTER_DOCUMENT_WORDINGS[:-1]:
+        shorter = pdf.render_letter(kind, {**values, "documents_wording": wording})
+        if document_pdf.page_count(shorter) == 1:
+            return shorter
+    return shortest
+
+
+# How a consent form names the documents in force when the full sentence does not fit its one page, longest first
+# (templates/letters/_consent_form.html).
+_SHORTER_DOCUMENT_WORDINGS = ("short", "address")
 
 
 def _print(
@@ -171,10 +208,20 @@ def _print(
     consent: Consent | None = None,
     recipient: Professional | None = None,
     context: dict[str, Any] | None = None,
+    with_documents: bool = False,
 ) -> tuple[Letter, bytes]:
+    """Print a letter and record it. It names the scheme's documents in force now, and its record keeps which
+    versions those were; ``with_documents`` puts their PDFs after the letter, in the one file to print."""
     wording = consent.wording if consent is not None else None
+    named = document_selectors.in_force(family.scheme_id)
     document = _letter_document(
-        kind=kind, family=family, consent=consent, recipient=recipient, signed_by=actor, context=context
+        kind=kind,
+        family=family,
+        consent=consent,
+        recipient=recipient,
+        signed_by=actor,
+        documents=named,
+        context=context,
     )
     letter = save_or_refuse(
         Letter(
@@ -187,26 +234,39 @@ def _print(
             printed_by=actor,
         )
     )
+    # The letter's own entry is the print on record: who printed it, and the SHA-256 of the exact PDF (the letter's
+    # own pages: documents printed after it are named by version, and are kept as they were published).
+    extra: dict[str, Any] = {"sha256": letter.sha256}
+    if with_documents and named:
+        extra["documents_printed_with_it"] = [version.pk for version in named]
+    audit.record_change(letter, event=ConsentAuditEvent.LETTER_PRINTED, created=True, actor=actor, extra=extra)
+    audit.set_m2m(letter, "documents", named, event=ConsentAuditEvent.LETTER_PRINTED, actor=actor)
     if consent is not None and kind != LetterKind.SUPPORT_AGREED:
-        save_or_refuse(
+        printed = save_or_refuse(
             ConsentEvent(
                 consent=consent, kind=ConsentEventKind.PRINTED, occurred_on=timezone.localdate(), recorded_by=actor
             )
         )
-    # Named explicitly (not only auditlog's entry for the new row), so the printer is on record outside a request too.
-    audit.record_event(
-        event=ConsentAuditEvent.LETTER_PRINTED, instance=letter, actor=actor, extra={"sha256": letter.sha256}
-    )
+        audit.record_change(printed, event=ConsentAuditEvent.CONSENT_FORM_PRINTED, created=True, actor=actor)
+    if with_documents and named:
+        document = document_pdf.letter_with_documents(document, named)
     return letter, document
 
 
-@transaction.atomic
-def consent_letter_reprint(*, consent: Consent, actor: User) -> tuple[Letter, bytes]:
-    """Print a consent's letter (again), on the wording version fixed when it was asked for; every print is recorded."""
+@audit.service
+def consent_letter_reprint(*, consent: Consent, actor: User, with_documents: bool = False) -> tuple[Letter, bytes]:
+    """Print a consent's letter (again), on the wording version fixed when it was asked for; every print is recorded.
+    With ``with_documents``, the scheme's documents in force (those the letter names) follow it in the same PDF."""
     _require_consent_handler(actor, consent.family)
     if consent.status != ConsentStatus.AWAITING_SIGNATURE:
         raise ActionNotAllowed("Only a consent still waiting for a signature can be printed again.")
-    return _print(kind=LETTER_FOR_PURPOSE[consent.purpose], family=consent.family, consent=consent, actor=actor)
+    return _print(
+        kind=LETTER_FOR_PURPOSE[consent.purpose],
+        family=consent.family,
+        consent=consent,
+        actor=actor,
+        with_documents=with_documents,
+    )
 
 
 # Consents -------------------------------------------------------------------------------------------------------
@@ -219,7 +279,7 @@ class PhotoConsentAlreadyAsked(ActionNotAllowed):
         super().__init__(f"The {family.family_name} family has already been asked about this photograph")
 
 
-@transaction.atomic
+@audit.service
 def consent_request(
     *,
     family: Family,
@@ -280,21 +340,24 @@ def consent_request(
             created_by=actor,
         )
     )
-    consent.recipients.set(recipients)
-    consent.photos.set(photos)
+    audit.record_change(consent, event=ConsentAuditEvent.CONSENT_REQUESTED, created=True, actor=actor)
+    audit.set_m2m(consent, "recipients", recipients, event=ConsentAuditEvent.CONSENT_REQUESTED, actor=actor)
+    audit.set_m2m(consent, "photos", photos, event=ConsentAuditEvent.CONSENT_REQUESTED, actor=actor)
     if not print_letter:
         return consent, None, None
     letter, document = _print(kind=LETTER_FOR_PURPOSE[purpose], family=family, consent=consent, actor=actor)
     return consent, letter, document
 
 
-def _move_consent(consent: Consent, to: str) -> None:
+def _move_consent(consent: Consent, to: str, *, event: str, actor: User | None) -> None:
     if to not in CONSENT_TRANSITIONS[consent.status]:
         raise ActionNotAllowed(
             f"A consent that is “{consent.get_status_display().lower()}” cannot become “{ConsentStatus(to).label.lower()}”."
         )
+    before = audit.snapshot(consent)
     consent.status = to
     consent.save(update_fields=["status"])
+    audit.record_change(consent, event=event, before=before, actor=actor)
 
 
 def _lock_consent(consent: Consent) -> Consent:
@@ -328,7 +391,7 @@ def _check_image(upload: Any) -> None:
         upload.seek(0)
 
 
-@transaction.atomic
+@audit.service
 def consent_record_signed(
     *, consent: Consent, scan: Any, signed_on: datetime.date, method: str, received_by: User, actor: User
 ) -> Consent:
@@ -346,10 +409,14 @@ def consent_record_signed(
     stored = SignedScan(
         content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by=actor
     )
-    stored.file.save(f"consent-{consent.pk}.{SCAN_EXTENSIONS[content_type]}", ContentFile(data), save=False)
+    stored.file.save(private_name(SCAN_EXTENSIONS[content_type]), ContentFile(data), save=False)
     save_or_refuse(stored)
-    _move_consent(consent, ConsentStatus.SIGNED)
-    save_or_refuse(
+    # The scan finds its family through the event that files it, not yet written: named here.
+    audit.record_change(
+        stored, event=ConsentAuditEvent.CONSENT_SIGNED, created=True, actor=actor, family_pk=consent.family_id
+    )
+    _move_consent(consent, ConsentStatus.SIGNED, event=ConsentAuditEvent.CONSENT_SIGNED, actor=actor)
+    signed = save_or_refuse(
         ConsentEvent(
             consent=consent,
             kind=ConsentEventKind.SIGNED,
@@ -360,14 +427,18 @@ def consent_record_signed(
             recorded_by=actor,
         )
     )
+    audit.record_change(signed, event=ConsentAuditEvent.CONSENT_SIGNED, created=True, actor=actor)
     if consent.agency_request_id:
         _move_request(
-            AgencyRequest.objects.select_for_update().get(pk=consent.agency_request_id), RequestStatus.PERMISSION_GIVEN
+            AgencyRequest.objects.select_for_update().get(pk=consent.agency_request_id),
+            RequestStatus.PERMISSION_GIVEN,
+            event=ConsentAuditEvent.REQUEST_PERMISSION_GIVEN,
+            actor=actor,
         )
     return consent
 
 
-@transaction.atomic
+@audit.service
 def consent_record_refused(
     *, consent: Consent, refused_on: datetime.date, method: str, note: str = "", actor: User
 ) -> Consent:
@@ -376,8 +447,8 @@ def consent_record_refused(
     _require_consent_handler(actor, consent.family)
     if refused_on > timezone.localdate():
         raise ActionNotAllowed("The date cannot be in the future.")
-    _move_consent(consent, ConsentStatus.REFUSED)
-    save_or_refuse(
+    _move_consent(consent, ConsentStatus.REFUSED, event=ConsentAuditEvent.CONSENT_REFUSED, actor=actor)
+    refused = save_or_refuse(
         ConsentEvent(
             consent=consent,
             kind=ConsentEventKind.REFUSED,
@@ -387,15 +458,18 @@ def consent_record_refused(
             recorded_by=actor,
         )
     )
+    audit.record_change(refused, event=ConsentAuditEvent.CONSENT_REFUSED, created=True, actor=actor)
     if consent.agency_request_id:
         _move_request(
             AgencyRequest.objects.select_for_update().get(pk=consent.agency_request_id),
             RequestStatus.PERMISSION_REFUSED,
+            event=ConsentAuditEvent.REQUEST_PERMISSION_REFUSED,
+            actor=actor,
         )
     return consent
 
 
-@transaction.atomic
+@audit.service
 def consent_withdraw(
     *, consent: Consent, withdrawn_on: datetime.date, method: str, note: str = "", actor: User
 ) -> Consent:
@@ -406,8 +480,8 @@ def consent_withdraw(
         raise ActionNotAllowed("The date cannot be in the future.")
     if method not in ConsentMethod.values or method == ConsentMethod.REVIEW_DATE_PASSED:
         raise ActionNotAllowed("Choose how the family withdrew their consent.")
-    _move_consent(consent, ConsentStatus.WITHDRAWN)
-    save_or_refuse(
+    _move_consent(consent, ConsentStatus.WITHDRAWN, event=ConsentAuditEvent.CONSENT_WITHDRAWN, actor=actor)
+    withdrawn = save_or_refuse(
         ConsentEvent(
             consent=consent,
             kind=ConsentEventKind.WITHDRAWN,
@@ -417,17 +491,20 @@ def consent_withdraw(
             recorded_by=actor,
         )
     )
+    audit.record_change(withdrawn, event=ConsentAuditEvent.CONSENT_WITHDRAWN, created=True, actor=actor)
     return consent
 
 
-@transaction.atomic
+@audit.service
 def consents_expire(*, today: datetime.date | None = None) -> int:
-    """Mark signed consents past their review date as expired (run daily). Returns how many expired."""
+    """Mark signed consents past their review date as expired (run daily). Returns how many expired.
+
+    The system does it, so its entries name no one (each consent and its new event has one)."""
     today = today or timezone.localdate()
     expired = 0
     for consent in Consent.objects.select_for_update().filter(status=ConsentStatus.SIGNED, review_on__lt=today):
-        _move_consent(consent, ConsentStatus.EXPIRED)
-        save_or_refuse(
+        _move_consent(consent, ConsentStatus.EXPIRED, event=ConsentAuditEvent.CONSENT_EXPIRED, actor=None)
+        lapsed = save_or_refuse(
             ConsentEvent(
                 consent=consent,
                 kind=ConsentEventKind.EXPIRED,
@@ -436,6 +513,7 @@ def consents_expire(*, today: datetime.date | None = None) -> int:
                 recorded_by=None,
             )
         )
+        audit.record_change(lapsed, event=ConsentAuditEvent.CONSENT_EXPIRED, created=True, actor=None)
         expired += 1
     return expired
 
@@ -445,7 +523,7 @@ def consent_in_force(consent: Consent, on: datetime.date) -> bool:
     return consent.status == ConsentStatus.SIGNED and consent.review_on >= on
 
 
-@transaction.atomic
+@audit.service
 def scan_download_record(*, scan: SignedScan, consent: Consent, actor: User) -> AuditEntry:
     """Put a download of the scan of a consent's signed letter in the audit log: every one is (SECURITY 16, 17)."""
     _require_consent_handler(actor, consent.family)
@@ -454,6 +532,7 @@ def scan_download_record(*, scan: SignedScan, consent: Consent, actor: User) -> 
         instance=scan,
         actor=actor,
         extra={"consent": consent.pk, "family": consent.family_id},
+        family_pk=consent.family_id,
     )
 
 
@@ -540,7 +619,7 @@ class DisclosureRefused(ActionNotAllowed):
     """No lawful basis for this disclosure; the message names what is missing."""
 
 
-@transaction.atomic
+@audit.service
 def disclosure_record(
     *,
     family: Family,
@@ -602,13 +681,14 @@ def disclosure_record(
             recorded_by=actor,
         )
     )
+    # The register's line and its entry: what was shared is masked, the basis and the categories are not.
+    audit.record_change(disclosure, event=ConsentAuditEvent.DISCLOSURE_RECORDED, created=True, actor=actor)
     if spec.link is not None:
         spec.link(disclosure, proposal)
-    audit.record_event(event=ConsentAuditEvent.DISCLOSURE_RECORDED, instance=disclosure, actor=actor)
     return disclosure
 
 
-@transaction.atomic
+@audit.service
 def disclosure_decline(
     *,
     family: Family,
@@ -637,7 +717,7 @@ def disclosure_decline(
             recorded_by=actor,
         )
     )
-    audit.record_event(event=ConsentAuditEvent.DISCLOSURE_RECORDED, instance=decision, actor=actor)
+    audit.record_change(decision, event=ConsentAuditEvent.DISCLOSURE_RECORDED, created=True, actor=actor)
     return decision
 
 
@@ -648,7 +728,7 @@ def support_agreed_recipients(family: Family, referral: Any) -> list[Professiona
     return [p for p in {p.pk: p for p in named}.values() if can_be_chosen(p)]
 
 
-@transaction.atomic
+@audit.service
 def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> list[tuple[Letter, bytes, Disclosure]]:
     """Tell the referrer and the health visitor that support was agreed (P2), under the signed consent (P3)."""
     family = (
@@ -694,7 +774,7 @@ def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> 
     return sent
 
 
-@transaction.atomic
+@audit.service
 def support_agreed_letter_reprint(*, letter: Letter, actor: User) -> bytes:
     """Print a support-agreed notice again, at any time, as it was sent: to the same person, with its date and its
     signatory. The print is recorded (``LETTER_PRINTED`` on that letter, with the copy's SHA-256); nothing new is
@@ -716,6 +796,8 @@ def support_agreed_letter_reprint(*, letter: Letter, actor: User) -> bytes:
         recipient=letter.recipient,
         signed_by=letter.printed_by,
         printed_on=printed_on,
+        # The versions the notice named when it was sent, not those in force now.
+        documents=document_selectors.ordered(list(letter.documents.select_related("document"))),
         context={"support_started_on": period.started_on} if period else None,
     )
     sha256 = hashlib.sha256(document).hexdigest()
@@ -729,7 +811,7 @@ def support_agreed_letter_reprint(*, letter: Letter, actor: User) -> bytes:
     return document
 
 
-@transaction.atomic
+@audit.service
 def register_export_record(
     *, family: Family | None, scheme: Scheme, row_count: int, filters: Mapping[str, str], actor: User
 ) -> AuditEntry:
@@ -754,16 +836,22 @@ def register_export_record(
 # Agency requests ------------------------------------------------------------------------------------------------
 
 
-def _move_request(request: AgencyRequest, to: str) -> None:
+def _check_request_move(request: AgencyRequest, to: str) -> None:
     if to not in REQUEST_TRANSITIONS[request.status]:
         raise ActionNotAllowed(
             f"A request that is “{request.get_status_display().lower()}” cannot become “{RequestStatus(to).label.lower()}”."
         )
+
+
+def _move_request(request: AgencyRequest, to: str, *, event: str, actor: User) -> None:
+    _check_request_move(request, to)
+    before = audit.snapshot(request)
     request.status = to
     request.save(update_fields=["status"])
+    audit.record_change(request, event=event, before=before, actor=actor)
 
 
-@transaction.atomic
+@audit.service
 def agency_request_receive(
     *,
     requester: Professional,
@@ -787,7 +875,7 @@ def agency_request_receive(
         raise ActionNotAllowed("The date received cannot be in the future.")
     if due_on < received_on:
         raise ActionNotAllowed("The due date cannot be before the request was received.")
-    return save_or_refuse(
+    request = save_or_refuse(
         AgencyRequest(
             scheme_id=actor.scheme_id,
             requester=requester,
@@ -800,9 +888,11 @@ def agency_request_receive(
             recorded_by=actor,
         )
     )
+    audit.record_change(request, event=ConsentAuditEvent.REQUEST_RECEIVED, created=True, actor=actor)
+    return request
 
 
-@transaction.atomic
+@audit.service
 def agency_request_ask_family(
     *, request: AgencyRequest, signer: HouseholdMember, review_on: datetime.date, actor: User
 ) -> tuple[Consent, Letter, bytes]:
@@ -812,7 +902,7 @@ def agency_request_ask_family(
     )
     if not request.identifying:
         raise ActionNotAllowed("Statistical requests are answered with anonymised figures, without asking families.")
-    _move_request(request, RequestStatus.FAMILY_ASKED)
+    _move_request(request, RequestStatus.FAMILY_ASKED, event=ConsentAuditEvent.REQUEST_FAMILY_ASKED, actor=actor)
     return consent_request(
         family=request.family,
         purpose=Purpose.AGENCY_REQUEST,
@@ -825,7 +915,7 @@ def agency_request_ask_family(
     )
 
 
-@transaction.atomic
+@audit.service
 def agency_request_close(*, request: AgencyRequest, fulfilled: bool, note: str, actor: User) -> AgencyRequest:
     """Close a request as answered or declined, saying how; who closed it, and when, is kept on the request."""
     request = AgencyRequest.objects.select_for_update().get(pk=request.pk)
@@ -835,18 +925,23 @@ def agency_request_close(*, request: AgencyRequest, fulfilled: bool, note: str, 
         raise ActionNotAllowed("Say how the request was answered, or why it was declined.")
     if fulfilled and request.identifying and not request.disclosures.filter(shared=True).exists():
         raise ActionNotAllowed("Record what was shared in the disclosure register before marking the request answered.")
-    _move_request(request, RequestStatus.FULFILLED if fulfilled else RequestStatus.DECLINED)
+    to = RequestStatus.FULFILLED if fulfilled else RequestStatus.DECLINED
+    _check_request_move(request, to)
+    before = audit.snapshot(request)
+    request.status = to
     request.outcome_note = note.strip()
     request.closed_by = actor
     request.closed_at = timezone.now()
-    request.save(update_fields=["outcome_note", "closed_by", "closed_at"])
+    request.save(update_fields=["status", "outcome_note", "closed_by", "closed_at"])
+    event = ConsentAuditEvent.REQUEST_ANSWERED if fulfilled else ConsentAuditEvent.REQUEST_DECLINED
+    audit.record_change(request, event=event, before=before, actor=actor)
     return request
 
 
 # Photographs ----------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.service
 def photo_record(
     *,
     scheme: Scheme,
@@ -871,7 +966,88 @@ def photo_record(
         content_type = scan_check(image)
         if content_type == "application/pdf":
             raise ActionNotAllowed("Upload the photograph as a JPEG or PNG.")
-        photo.image.save(f"photo.{SCAN_EXTENSIONS[content_type]}", ContentFile(image.read()), save=False)
+        photo.image.save(private_name(SCAN_EXTENSIONS[content_type]), ContentFile(image.read()), save=False)
     save_or_refuse(photo)
-    photo.families.set(families)
+    audit.record_change(photo, event=ConsentAuditEvent.PHOTO_RECORDED, created=True, actor=actor)
+    # The families in it by id only: the entry is about the photograph, which belongs to no one family.
+    audit.set_m2m(photo, "families", families, event=ConsentAuditEvent.PHOTO_RECORDED, actor=actor)
     return photo
+
+
+# --- Retention (consents.retention): what this app keeps about a family goes with the family's ------------------
+
+
+@audit.service
+def consent_anonymise(*, consent: Consent, today: datetime.date, actor: User | None = None) -> bool:
+    """Anonymise a consent of a family past retention: each event's note becomes "[anonymised]" and the scan of the
+    signed letter is deleted from storage, its row kept as "removed under retention". Who signed, which wording,
+    the scope and the dates stay. Answers False, changing nothing, when the family is no longer past retention."""
+    if not family_retention.lock_if_past_retention(consent.family_id, today):
+        return False
+    family_pk = consent.family_id
+    events = ConsentEvent.objects.select_for_update(of=("self",)).filter(consent=consent).select_related("scan")
+    for event in events.order_by("pk"):
+        record_anonymise(
+            record=event, values={"note": core_retention.anonymised_text(event.note)}, actor=actor, family_pk=family_pk
+        )
+        if event.scan is not None:
+            record_file_remove(record=event.scan, field="file", actor=actor, family_pk=family_pk)
+    return True
+
+
+@audit.service
+def disclosure_anonymise(*, disclosure: Disclosure, today: datetime.date, actor: User | None = None) -> bool:
+    """Anonymise a line of the disclosure register about a family past retention: what was shared in a sentence,
+    the reason for not sharing and the agency's reference. Who, when, how, on what basis and which categories stay:
+    the register still shows that something was shared and why it could be."""
+    if not family_retention.lock_if_past_retention(disclosure.family_id, today):
+        return False
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    text = core_retention.anonymised_text
+    record_anonymise(
+        record=disclosure,
+        values={
+            "summary": text(disclosure.summary),
+            "reason": text(disclosure.reason),
+            "reference_number": text(disclosure.reference_number),
+        },
+        actor=actor,
+        family_pk=disclosure.family_id,
+    )
+    return True
+
+
+@audit.service
+def agency_request_anonymise(*, request: AgencyRequest, today: datetime.date, actor: User | None = None) -> bool:
+    """Anonymise an agency's request about a family past retention: what the agency said it needed and the outcome
+    note. The agency, the dates, the categories and the status stay for the scheme's figures."""
+    if request.family_id is None or not family_retention.lock_if_past_retention(request.family_id, today):
+        return False
+    request = AgencyRequest.objects.select_for_update().get(pk=request.pk)
+    record_anonymise(
+        record=request,
+        values={
+            "purpose": core_retention.ANONYMISED,
+            "outcome_note": core_retention.anonymised_text(request.outcome_note),
+        },
+        actor=actor,
+        family_pk=request.family_id,
+    )
+    return True
+
+
+@audit.service
+def photo_anonymise(*, photo: Photo, today: datetime.date, actor: User | None = None) -> bool:
+    """Delete a photograph's image and anonymise what it was of (the event and the caption can name the families)
+    once a family in it is past retention and none is held (a picture cannot leave one family out). The row
+    stays, with its date and families, for the figures."""
+    # Every family in it locked, as a hold on any of them locks its row: a hold placed meanwhile wins.
+    list(Family.objects.select_for_update(of=("self",)).filter(photos=photo).order_by("pk").values_list("pk"))
+    if not retention.photos_due(today).filter(pk=photo.pk).exists():
+        return False
+    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    record_anonymise(
+        record=photo, values={"event": core_retention.ANONYMISED, "description": core_retention.ANONYMISED}, actor=actor
+    )
+    record_file_remove(record=photo, field="image", actor=actor)
+    return True

@@ -15,7 +15,8 @@ No figure names a family, a person or a full postcode: districts are the outward
 import datetime
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.db.models import Q
 
@@ -112,16 +113,38 @@ def district_figures(scheme: Scheme, date_from: datetime.date, date_to: datetime
     return merge_small_districts(Counter(postcode_district(postcode) for postcode in postcodes))
 
 
+def merge_small(
+    counts: Mapping[str, int], *, prefer: Callable[[str], Any] = lambda name: name
+) -> tuple[dict[str, int], list[str], int]:
+    """The rule for any set of counts that add up to a total a reader knows (or could work out): which counts may
+    be shown on their own, and which are added together so that no small one can be worked out by subtraction.
+
+    Each count of 5 or more is shown; the others (0 included) are added together; while that sum is below 5 and a
+    count is still shown on its own, the smallest such count joins it (between equal counts, the first by
+    ``prefer``: by name unless the caller says otherwise). Answers the counts
+    shown, the names added together (in the order they joined) and their sum: 5 or more, or below 5 only when
+    every count joined it (the whole total is small, and is itself "fewer than 5"). Every figure printed from it is
+    true: an exact count of 5 or more, or "fewer than 5" for one that really is. Used by the postcode districts
+    here and by the outcome report's change in each area (outcomes.report).
+    """
+    shown = {name: count for name, count in counts.items() if count >= THRESHOLD}
+    merged = [name for name, count in counts.items() if count < THRESHOLD]
+    other = sum(counts[name] for name in merged)
+    while merged and other < THRESHOLD and shown:
+        name = min(shown, key=lambda candidate: (shown[candidate], prefer(candidate)))
+        other += shown.pop(name)
+        merged.append(name)
+    return shown, merged, other
+
+
 def merge_small_districts(counts: Mapping[str, int]) -> list[Figure]:
     """Each district of 5 or more families (alphabetically, "Postcode not recorded" last), then "Other districts".
 
     "Other districts" adds up the districts with fewer than 5; while that sum is below 5 and a district is still
-    shown on its own, the smallest such district joins it, so the sum cannot be worked out from the total either.
+    shown on its own, the smallest such district joins it, so the sum cannot be worked out from the total either
+    (``merge_small``, the rule every figure of this kind follows).
     """
-    shown = {district: count for district, count in counts.items() if count >= THRESHOLD}
-    other = sum(count for count in counts.values() if 0 < count < THRESHOLD)
-    while 0 < other < THRESHOLD and shown:
-        other += shown.pop(min(shown, key=lambda district: (shown[district], district)))
+    shown, _merged, other = merge_small({district: count for district, count in counts.items() if count > 0})
     rows: list[Figure] = [
         (district, shown[district]) for district in sorted(shown, key=lambda d: (d == NO_DISTRICT, d))
     ]

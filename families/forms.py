@@ -1,6 +1,7 @@
 """The shape of input about families. Rules live in the services; these check format and required fields."""
 
 import re
+import uuid
 from typing import Any
 
 from django import forms
@@ -240,10 +241,18 @@ class VisitForm(Form):
         required=False,
         help_text="Private: only you and the family's coordinator can read this.",
     )
+    # One key per form shown: the same form sent twice records one visit (services.visit_log). Not required, so a
+    # form opened before keys existed still saves (without the protection).
+    idempotency_key = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "This form is out of date: open Log a visit again and enter the visit"},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].initial = timezone.localdate()
+        self.fields["idempotency_key"].initial = uuid.uuid4()
 
     def clean_visited_on(self) -> Any:
         visited_on = self.cleaned_data["visited_on"]
@@ -321,3 +330,13 @@ class FamilyGroupForm(Form):
     @property
     def helpers(self) -> list[Any]:
         return [*self.cleaned_data["staff"], *self.cleaned_data["volunteers"]]
+
+
+class RetentionHoldForm(Form):
+    reason = forms.CharField(
+        label="Why must the family's records be kept?",
+        error_messages={"required": "Enter the reason for the hold"},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example: a legal claim has been made, or a safeguarding enquiry is still going on.",
+    )

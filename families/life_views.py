@@ -67,14 +67,28 @@ def family_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in FamilyStatus.values:
         status = ""
-    return _family_list_page(request, search=FamilySearchForm(initial={"q": query}), query=query, status=status)
+    # The filter the "no visit logged" reminder links to (families.reminders); any other value shows every family.
+    without_visits = request.GET.get("visits") == selectors.WITHOUT_VISITS
+    return _family_list_page(
+        request,
+        search=FamilySearchForm(initial={"q": query}),
+        query=query,
+        status=status,
+        without_visits=without_visits,
+    )
 
 
-def _family_list_page(request: HttpRequest, *, search: FamilySearchForm, query: str, status: str) -> HttpResponse:
+def _family_list_page(
+    request: HttpRequest, *, search: FamilySearchForm, query: str, status: str, without_visits: bool = False
+) -> HttpResponse:
     if query:
         families = selectors.search_families(request.user, query)
         heading = f"Families matching “{query}”"
         paging = f"show={SHOW_RESULTS}"
+    elif without_visits:
+        families = selectors.caseload(request.user, without_visits=True).order_by("family_name", "reference")
+        heading = f"My families with no visit logged in more than {selectors.VISIT_GAP_DAYS} days"
+        paging = f"visits={selectors.WITHOUT_VISITS}"
     else:
         families = selectors.caseload(request.user, status or None).order_by("family_name", "reference")
         heading = "My families"
@@ -91,6 +105,9 @@ def _family_list_page(request: HttpRequest, *, search: FamilySearchForm, query: 
             "paging": paging,
             "status": status,
             "status_counts": selectors.caseload_counts(request.user),
+            "without_visits": without_visits,
+            "without_visits_value": selectors.WITHOUT_VISITS,
+            "visit_gap_days": selectors.VISIT_GAP_DAYS,
         },
     )
 

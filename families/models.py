@@ -47,6 +47,8 @@ class Family(models.Model):
     support_ended_on = models.DateField(null=True, blank=True)
     support_end_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when retention anonymised the family's personal details (families.retention): the rows stay for figures.
+    anonymised_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "families"
@@ -277,6 +279,9 @@ class Visit(models.Model):
     duration_minutes = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=8, choices=VisitKind.choices, default=VisitKind.HOME)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The one-use key of the form the visit was logged with: the same form sent twice (a retry after a lost
+    # answer, a double tap, two tabs) records one visit. Empty for visits recorded without the form.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-visited_on", "-pk"]
@@ -284,6 +289,11 @@ class Visit(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=720),
                 name="visit_duration_between_1_minute_and_12_hours",
+            ),
+            models.UniqueConstraint(
+                fields=["volunteer", "family", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="visit_form_saved_once",
             ),
         ]
         indexes = [models.Index(fields=["family", "-visited_on"], name="visit_family_date_idx")]
@@ -374,3 +384,42 @@ class FamilyGroupAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"Family {self.family_id} at family group session #{self.session_id}"
+
+
+class RetentionHold(models.Model):
+    """A coordinator's hold on a family's records (a legal claim, safeguarding still going on): while it is open,
+    nothing about the family is anonymised, whatever its retention date. Lifted, never deleted."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="retention_holds")
+    reason = models.TextField(help_text="Why the family's records must be kept, for example a legal claim.")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField()
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(lifted_at__isnull=True), name="retention_hold_one_open_per_family"
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lifted_by__isnull=True)
+                | Q(lifted_at__isnull=False, lifted_by__isnull=False),
+                name="retention_hold_lifted_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("placed_at")),
+                name="retention_hold_lifted_after_placed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately free of the reason: this text is copied into the audit log.
+        return f"Retention hold #{self.pk} on family {self.family_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.lifted_at is None

@@ -56,5 +56,20 @@ def can_be_chosen(professional: Professional) -> bool:
 
 def can_refer_again(user: User, family: Family) -> bool:
     """A coordinator of the scheme refers a family again, on the same record, once its support has ended or its
-    referral was declined."""
-    return can_manage_family(user, family) and family.status in (FamilyStatus.ENDED, FamilyStatus.NOT_ACCEPTED)
+    referral was declined, unless the record has been anonymised under retention."""
+    return (
+        can_manage_family(user, family)
+        and family.status in (FamilyStatus.ENDED, FamilyStatus.NOT_ACCEPTED)
+        and family.anonymised_on is None  # an anonymised record names nobody: a family who comes back is new
+    )
+
+
+def can_see_retention(user: User, scheme_id: int) -> bool:
+    """A coordinator of the scheme sees which of its families are due to be anonymised, and the holds on them."""
+    return is_scheme_coordinator(user, scheme_id)
+
+
+def can_hold_records(user: User, family: Family) -> bool:
+    """A coordinator of the family's scheme places a hold on the family's records (so nothing about the family is
+    anonymised) and lifts it, until the family has been anonymised."""
+    return is_scheme_coordinator(user, family.scheme_id) and family.anonymised_on is None

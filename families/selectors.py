@@ -18,10 +18,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Lower, Replace, TruncDate, TruncMonth, Upper
+from django.db.models.functions import Coalesce, Greatest, Lower, Replace, TruncDate, TruncMonth, Upper
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -85,6 +86,10 @@ def case_notes_for_user(user: User, family: Family) -> QuerySet[CaseNote]:
 
 
 def is_assigned(user: User, family: Family) -> bool:
+    """Whether the user is assigned to the family now. Only volunteers are ever assigned (``assignment_start``, and
+    a role cannot change while assigned), so anyone else is answered without a query."""
+    if not is_volunteer(user):
+        return False
     return Assignment.objects.filter(family=family, volunteer_id=user.pk, ended_on__isnull=True).exists()
 
 
@@ -338,11 +343,40 @@ def caseload_counts(user: User) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in FamilyStatus.choices]
 
 
-def caseload(user: User, status: str | None = None) -> QuerySet[Family]:
-    """The coordinator's own families, with current volunteers and the date of the last visit, newest first."""
+# A family being supported goes this many days without a visit logged before its coordinator is told (the list's
+# filter and the reminder, families.reminders).
+VISIT_GAP_DAYS = 14
+# The families list's filter for them: ``?visits=none-recently``.
+WITHOUT_VISITS = "none-recently"
+
+
+def without_recent_visit(families: QuerySet[Family], today: datetime.date) -> QuerySet[Family]:
+    """The families being supported, with a volunteer assigned now, that have had no visit logged in more than
+    ``VISIT_GAP_DAYS`` days: counted from the last visit by anyone or, when none was logged since, from the day the
+    earliest of the current assignments started. Annotated with that day, ``visits_since``."""
+    assigned_since = Subquery(
+        Assignment.objects.filter(family=OuterRef("pk"), ended_on__isnull=True)
+        .order_by("started_on")
+        .values("started_on")[:1]
+    )
+    last_visit = Subquery(Visit.objects.filter(family=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1])
+    return (
+        families.filter(status=FamilyStatus.SUPPORTED)
+        .annotate(assigned_since=assigned_since)
+        .filter(assigned_since__isnull=False)
+        .annotate(visits_since=Greatest(F("assigned_since"), Coalesce(last_visit, F("assigned_since"))))
+        .filter(visits_since__lt=today - datetime.timedelta(days=VISIT_GAP_DAYS))
+    )
+
+
+def caseload(user: User, status: str | None = None, *, without_visits: bool = False) -> QuerySet[Family]:
+    """The coordinator's own families, with current volunteers and the date of the last visit, newest first; only
+    those with no visit logged in more than ``VISIT_GAP_DAYS`` days when ``without_visits``."""
     families = Family.objects.filter(scheme_id=user.scheme_id, lead_coordinator_id=user.pk)
     if status:
         families = families.filter(status=status)
+    if without_visits:
+        families = without_recent_visit(families, timezone.localdate())
     return families.annotate(last_visit_on=Max("visits__visited_on")).prefetch_related(
         Prefetch(
             "assignments",

@@ -1,19 +1,22 @@
 """Every write about families: referrals, support, assignments, visits and private notes.
 
-Each service checks the rule it enforces, runs in one transaction, and leaves its audit trail: record changes
-through django-auditlog's signals, reads and permission changes alongside.
+Each service checks the rule it enforces, runs in one transaction (``@audit.service``) and writes its own audit
+entries in it: one for every record it creates, changes or removes, with the event of the service, and one for
+every private note read. Permission rows are not audited themselves: the record that grants them (an assignment,
+a note, the family's coordinator) says who may read what.
 """
 
 import datetime
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from families import hooks
+from families import hooks, retention
 from families.audit import FamilyAuditEvent
 from families.models import (
     Agency,
@@ -29,6 +32,7 @@ from families.models import (
     Professional,
     Referral,
     ReferralOutcome,
+    RetentionHold,
     SupportPeriod,
     Visit,
     VisitKind,
@@ -37,6 +41,7 @@ from families.permissions import (
     can_be_chosen,
     can_correct_note,
     can_hand_over_family,
+    can_hold_records,
     can_log_visit,
     can_manage_directory,
     can_manage_family,
@@ -46,12 +51,22 @@ from families.permissions import (
 )
 from families.selectors import case_notes_for_user, is_assigned
 from homestart import audit
+from homestart import retention as core_retention
 from homestart.exceptions import ActionNotAllowed, NeedsConfirmation, save_or_refuse
 from homestart.models import Role, Scheme, User
 from homestart.permissions import can_coordinate, is_case_worker, is_scheme_coordinator
+from homestart.services import record_anonymise
 
 VIEW_FAMILY = "families.view_family"
 VIEW_NOTE = "families.view_casenote"
+
+# Public functions here that write nothing: the rules other apps' hooks and the directory's pages ask.
+WRITES_NOTHING = (
+    "check_professional_choosable",
+    "coordinator_deactivation_refusal",
+    "deactivation_refusal",
+    "role_change_refusal",
+)
 
 # The family's status lifecycle. A service moves a family only along these arrows.
 FAMILY_TRANSITIONS: dict[str, set[str]] = {
@@ -103,7 +118,7 @@ def _latest_referral(family: Family) -> Referral | None:
     return family.referrals.order_by("-date_received", "-pk").first()
 
 
-def _support_period_open_if_none(family: Family, started_on: datetime.date) -> None:
+def _support_period_open_if_none(family: Family, started_on: datetime.date, *, event: str, actor: User) -> None:
     """Support starts (the first volunteer of this referral): open a support period linked to the accepted referral.
 
     A family already in a period (a second volunteer, or a new one after a change) stays in it. The family's own
@@ -120,13 +135,14 @@ def _support_period_open_if_none(family: Family, started_on: datetime.date) -> N
         raise ActionNotAllowed(
             f"Support cannot start before the referral was received ({referral.date_received:%-d %B %Y})."
         )
-    save_or_refuse(SupportPeriod(family=family, referral=referral, started_on=started_on))
+    period = save_or_refuse(SupportPeriod(family=family, referral=referral, started_on=started_on))
+    audit.record_change(period, event=event, created=True, actor=actor)
     family.support_started_on = started_on
     family.support_ended_on = None
     family.support_end_reason = ""
 
 
-def _support_period_close(family: Family, *, ended_on: datetime.date, reason: str) -> None:
+def _support_period_close(family: Family, *, ended_on: datetime.date, reason: str, event: str, actor: User) -> None:
     """Support ends: close the open period; the family's support dates stay those of its latest period.
 
     A family whose referral was accepted but who never had a volunteer has no period to close: the end is recorded
@@ -145,14 +161,16 @@ def _support_period_close(family: Family, *, ended_on: datetime.date, reason: st
     else:
         if ended_on < period.started_on:
             raise ActionNotAllowed("The end date cannot be before support started.")
+        before = audit.snapshot(period)
         period.ended_on = ended_on
         period.end_reason = reason
         save_or_refuse(period)
+        audit.record_change(period, event=event, before=before, actor=actor)
     family.support_ended_on = ended_on
     family.support_end_reason = reason
 
 
-@transaction.atomic
+@audit.service
 def professional_add(
     *,
     scheme: Scheme,
@@ -169,11 +187,14 @@ def professional_add(
     agency = Agency.objects.select_for_update().filter(scheme=scheme, name__iexact=agency_name.strip()).first()
     if agency is None:
         agency = save_or_refuse(Agency(scheme=scheme, name=agency_name.strip(), kind=agency_kind))
+        audit.record_change(agency, event=FamilyAuditEvent.AGENCY_ADDED, created=True, actor=actor)
     elif agency.retired_on is not None:
         raise ActionNotAllowed(f"{agency.name} is retired from the directory, so nobody can be added to it.")
-    return save_or_refuse(
+    professional = save_or_refuse(
         Professional(agency=agency, name=name.strip(), role=role.strip(), email=email.strip(), phone=phone.strip())
     )
+    audit.record_change(professional, event=FamilyAuditEvent.PROFESSIONAL_ADDED, created=True, actor=actor)
+    return professional
 
 
 def _require_directory_manager(actor: User, scheme_id: int) -> None:
@@ -197,7 +218,7 @@ def check_professional_choosable(professional: Professional, *, scheme_id: int) 
         )
 
 
-@transaction.atomic
+@audit.service
 def agency_update(
     *, agency: Agency, name: str, kind: str, email: str = "", phone: str = "", address: str = "", actor: User
 ) -> Agency:
@@ -207,26 +228,32 @@ def agency_update(
     name = name.strip()
     if Agency.objects.filter(scheme_id=agency.scheme_id, name__iexact=name).exclude(pk=agency.pk).exists():
         raise ActionNotAllowed(f"The directory already has an agency called {name}. Choose another name.")
+    before = audit.snapshot(agency)
     agency.name = name
     agency.kind = kind
     agency.email = email.strip()
     agency.phone = phone.strip()
     agency.address = address.strip()
-    return save_or_refuse(agency)
+    save_or_refuse(agency)
+    audit.record_change(agency, event=FamilyAuditEvent.AGENCY_CHANGED, before=before, actor=actor)
+    return agency
 
 
-@transaction.atomic
+@audit.service
 def agency_retire(*, agency: Agency, actor: User) -> Agency:
     """Retire an agency (never delete it): it and all its people stay on old records but can no longer be chosen."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     _require_directory_manager(actor, agency.scheme_id)
     if agency.retired_on is not None:
         raise ActionNotAllowed(f"{agency.name} was already retired on {agency.retired_on:%-d %B %Y}.")
+    before = audit.snapshot(agency)
     agency.retired_on = timezone.localdate()
-    return save_or_refuse(agency)
+    save_or_refuse(agency)
+    audit.record_change(agency, event=FamilyAuditEvent.AGENCY_RETIRED, before=before, actor=actor)
+    return agency
 
 
-@transaction.atomic
+@audit.service
 def professional_update(
     *,
     professional: Professional,
@@ -241,6 +268,7 @@ def professional_update(
     professional = Professional.objects.select_for_update().select_related("agency").get(pk=professional.pk)
     scheme_id = professional.agency.scheme_id
     _require_directory_manager(actor, scheme_id)
+    before = audit.snapshot(professional)
     if agency.pk != professional.agency_id:
         agency = Agency.objects.get(pk=agency.pk)
         if agency.scheme_id != scheme_id:
@@ -252,21 +280,26 @@ def professional_update(
     professional.role = role.strip()
     professional.email = email.strip()
     professional.phone = phone.strip()
-    return save_or_refuse(professional)
+    save_or_refuse(professional)
+    audit.record_change(professional, event=FamilyAuditEvent.PROFESSIONAL_CHANGED, before=before, actor=actor)
+    return professional
 
 
-@transaction.atomic
+@audit.service
 def professional_retire(*, professional: Professional, actor: User) -> Professional:
     """Retire a professional (never delete them): they stay on old records but can no longer be chosen."""
     professional = Professional.objects.select_for_update().select_related("agency").get(pk=professional.pk)
     _require_directory_manager(actor, professional.agency.scheme_id)
     if professional.retired_on is not None:
         raise ActionNotAllowed(f"{professional.name} was already retired on {professional.retired_on:%-d %B %Y}.")
+    before = audit.snapshot(professional)
     professional.retired_on = timezone.localdate()
-    return save_or_refuse(professional)
+    save_or_refuse(professional)
+    audit.record_change(professional, event=FamilyAuditEvent.PROFESSIONAL_RETIRED, before=before, actor=actor)
+    return professional
 
 
-@transaction.atomic
+@audit.service
 def referral_receive(
     *,
     actor: User,
@@ -303,9 +336,10 @@ def referral_receive(
             health_visitor=health_visitor,
         )
     )
+    audit.record_change(family, event=FamilyAuditEvent.REFERRAL_RECEIVED, created=True, actor=actor)
     for member in members:
         household_member_add(family=family, actor=actor, **member)
-    return save_or_refuse(
+    referral = save_or_refuse(
         Referral(
             family=family,
             referrer=referrer,
@@ -315,9 +349,11 @@ def referral_receive(
             received_by=actor,
         )
     )
+    audit.record_change(referral, event=FamilyAuditEvent.REFERRAL_RECEIVED, created=True, actor=actor)
+    return referral
 
 
-@transaction.atomic
+@audit.service
 def household_member_add(
     *,
     family: Family,
@@ -348,13 +384,14 @@ def household_member_add(
             expected_due_date=expected_due_date,
         )
     )
+    audit.record_change(member, event=FamilyAuditEvent.MEMBER_ADDED, created=True, actor=actor)
     if member.kind == MemberKind.CHILD:
         # Safeguarding records about the family may now be held for longer (until this child is 25).
         hooks.children_changed(family=family, children=[member], actor=actor)
     return member
 
 
-@transaction.atomic
+@audit.service
 def referral_decide(*, referral: Referral, outcome: str, reason: str = "", actor: User) -> Referral:
     """Decide a referral: accepting it opens the family for support; waiting list and declined say so on the family."""
     referral = Referral.objects.select_for_update().select_related("family").get(pk=referral.pk)
@@ -366,16 +403,21 @@ def referral_decide(*, referral: Referral, outcome: str, reason: str = "", actor
         raise ActionNotAllowed("Choose accept, waiting list or decline.")
     if outcome == ReferralOutcome.DECLINED and not reason.strip():
         raise ActionNotAllowed("Enter the reason the referral was declined.")
+    before = audit.snapshot(family)
     _move_family(family, REFERRAL_OUTCOME_TO_STATUS[outcome])
     save_or_refuse(family)
+    audit.record_change(family, event=FamilyAuditEvent.REFERRAL_DECIDED, before=before, actor=actor)
+    before = audit.snapshot(referral)
     referral.outcome = outcome
     referral.outcome_reason = reason.strip()
     referral.decided_on = timezone.localdate()
     referral.decided_by = actor
-    return save_or_refuse(referral)
+    save_or_refuse(referral)
+    audit.record_change(referral, event=FamilyAuditEvent.REFERRAL_DECIDED, before=before, actor=actor)
+    return referral
 
 
-@transaction.atomic
+@audit.service
 def family_change_coordinator(*, family: Family, coordinator: User, actor: User) -> Family:
     """Hand a family to another coordinator of the scheme; the private notes' read permission moves with it."""
     family = _lock_family(family)
@@ -395,8 +437,11 @@ def family_change_coordinator(*, family: Family, coordinator: User, actor: User)
     assign_perm(VIEW_NOTE, coordinator, notes)
     # Apps above follow the change in the same transaction (volunteers: the supervision parts about the family, P9).
     hooks.coordinator_changed(family=family, previous=previous, coordinator=coordinator)
+    before = audit.snapshot(family)
     family.lead_coordinator = coordinator
-    return save_or_refuse(family)
+    save_or_refuse(family)
+    audit.record_change(family, event=FamilyAuditEvent.COORDINATOR_CHANGED, before=before, actor=actor)
+    return family
 
 
 # --- A family's life: details, household and coming back ----------------------------------------------------------
@@ -411,7 +456,7 @@ def _choosable_professional(professional: Professional | None, scheme_id: int, *
     check_professional_choosable(professional, scheme_id=scheme_id)
 
 
-@transaction.atomic
+@audit.service
 def family_update_details(
     *, family: Family, address: str, postcode: str, phone: str, preferred_language: str, actor: User
 ) -> Family:
@@ -424,14 +469,17 @@ def family_update_details(
         raise ActionNotAllowed("Enter the postcode.")
     if not preferred_language.strip():
         raise ActionNotAllowed("Enter the family's preferred language.")
+    before = audit.snapshot(family)
     family.address = address.strip()
     family.postcode = postcode.strip().upper()
     family.phone = phone.strip()
     family.preferred_language = preferred_language.strip()
-    return save_or_refuse(family)
+    save_or_refuse(family)
+    audit.record_change(family, event=FamilyAuditEvent.FAMILY_DETAILS_CHANGED, before=before, actor=actor)
+    return family
 
 
-@transaction.atomic
+@audit.service
 def family_change_health_visitor(*, family: Family, health_visitor: Professional | None, actor: User) -> Family:
     """Record the family's health visitor, from the scheme's directory (not a retired entry), or that none is known.
 
@@ -440,8 +488,11 @@ def family_change_health_visitor(*, family: Family, health_visitor: Professional
     family = _lock_family(family)
     _require_coordinator(actor, family)
     _choosable_professional(health_visitor, family.scheme_id, keeping=family.health_visitor_id)
+    before = audit.snapshot(family)
     family.health_visitor = health_visitor
-    return save_or_refuse(family)
+    save_or_refuse(family)
+    audit.record_change(family, event=FamilyAuditEvent.HEALTH_VISITOR_CHANGED, before=before, actor=actor)
+    return family
 
 
 def _household_member(member: HouseholdMember) -> tuple[HouseholdMember, Family]:
@@ -465,7 +516,7 @@ def _check_member_dates(
         raise ActionNotAllowed("Only a child not born yet has a due date.")
 
 
-@transaction.atomic
+@audit.service
 def household_member_correct(
     *,
     member: HouseholdMember,
@@ -488,18 +539,20 @@ def household_member_correct(
     if member.left_on and date_of_birth and date_of_birth > member.left_on:
         raise ActionNotAllowed("The date of birth cannot be after the day they left the household.")
     dates_changed = (member.date_of_birth, member.expected_due_date) != (date_of_birth, expected_due_date)
+    before = audit.snapshot(member)
     member.first_name = first_name.strip()
     member.last_name = last_name.strip()
     member.relationship = relationship.strip()
     member.date_of_birth = date_of_birth
     member.expected_due_date = expected_due_date
     save_or_refuse(member)
+    audit.record_change(member, event=FamilyAuditEvent.MEMBER_CORRECTED, before=before, actor=actor)
     if member.kind == MemberKind.CHILD and dates_changed:
         hooks.children_changed(family=family, children=[member], actor=actor)
     return member
 
 
-@transaction.atomic
+@audit.service
 def household_member_born(
     *,
     member: HouseholdMember,
@@ -518,6 +571,7 @@ def household_member_born(
         raise ActionNotAllowed("A date of birth cannot be in the future.")
     if member.left_on is not None:
         raise ActionNotAllowed("This child is recorded as no longer in the household.")
+    before = audit.snapshot(member)
     member.date_of_birth = date_of_birth
     member.expected_due_date = None
     if first_name.strip():
@@ -525,11 +579,12 @@ def household_member_born(
     if relationship.strip():
         member.relationship = relationship.strip()
     save_or_refuse(member)
+    audit.record_change(member, event=FamilyAuditEvent.CHILD_BORN, before=before, actor=actor)
     hooks.children_changed(family=family, children=[member], actor=actor)
     return member
 
 
-@transaction.atomic
+@audit.service
 def household_member_leave(*, member: HouseholdMember, left_on: datetime.date, actor: User) -> HouseholdMember:
     """Record that someone is no longer in the household from a day. Kept in the family's history, never deleted."""
     member, family = _household_member(member)
@@ -540,11 +595,14 @@ def household_member_leave(*, member: HouseholdMember, left_on: datetime.date, a
         raise ActionNotAllowed("The date they left cannot be in the future.")
     if member.date_of_birth and left_on < member.date_of_birth:
         raise ActionNotAllowed("The date they left cannot be before their date of birth.")
+    before = audit.snapshot(member)
     member.left_on = left_on
-    return save_or_refuse(member)
+    save_or_refuse(member)
+    audit.record_change(member, event=FamilyAuditEvent.MEMBER_LEFT, before=before, actor=actor)
+    return member
 
 
-@transaction.atomic
+@audit.service
 def referral_rerefer(
     *,
     family: Family,
@@ -580,9 +638,11 @@ def referral_rerefer(
     lead = family.lead_coordinator
     if lead is None or not is_scheme_coordinator(lead, family.scheme_id):
         family = family_change_coordinator(family=family, coordinator=actor, actor=actor)
+    before = audit.snapshot(family)
     _move_family(family, FamilyStatus.REFERRED)
     save_or_refuse(family)
-    return save_or_refuse(
+    audit.record_change(family, event=FamilyAuditEvent.REFERRED_AGAIN, before=before, actor=actor)
+    referral = save_or_refuse(
         Referral(
             family=family,
             referrer=referrer,
@@ -592,6 +652,8 @@ def referral_rerefer(
             received_by=actor,
         )
     )
+    audit.record_change(referral, event=FamilyAuditEvent.REFERRED_AGAIN, created=True, actor=actor)
+    return referral
 
 
 def deactivation_refusal(*, user: User) -> str | None:
@@ -634,7 +696,7 @@ def role_change_refusal(*, user: User, role: str) -> str | None:
     return None
 
 
-@transaction.atomic
+@audit.service
 def assignment_start(
     *, family: Family, volunteer: User, started_on: datetime.date, confirmed: bool = False, actor: User
 ) -> Assignment:
@@ -665,33 +727,39 @@ def assignment_start(
     warning = None if confirmed else hooks.assignment_warnings.refusal(volunteer=volunteer, family=family)
     if warning:
         raise NeedsConfirmation(warning)
+    event = FamilyAuditEvent.VOLUNTEER_ASSIGNED
     assignment = save_or_refuse(
         Assignment(family=family, volunteer=volunteer, started_on=started_on, assigned_by=actor)
     )
+    audit.record_change(assignment, event=event, created=True, actor=actor)
     assign_perm(VIEW_FAMILY, volunteer, family)
     own_notes = CaseNote.objects.filter(family=family, author=volunteer)
     if own_notes.exists():
         assign_perm(VIEW_NOTE, volunteer, own_notes)
+    before = audit.snapshot(family)
     _move_family(family, FamilyStatus.SUPPORTED)
-    _support_period_open_if_none(family, started_on)
+    _support_period_open_if_none(family, started_on, event=event, actor=actor)
     save_or_refuse(family)
+    audit.record_change(family, event=event, before=before, actor=actor)
     return assignment
 
 
-def _close_assignment(assignment: Assignment, *, ended_on: datetime.date, reason: str) -> None:
+def _close_assignment(assignment: Assignment, *, ended_on: datetime.date, reason: str, event: str, actor: User) -> None:
     if ended_on < assignment.started_on:
         raise ActionNotAllowed("The end date cannot be before the assignment started.")
     if ended_on > timezone.localdate():
         raise ActionNotAllowed("The end date cannot be in the future.")
+    before = audit.snapshot(assignment)
     assignment.ended_on = ended_on
     assignment.end_reason = reason.strip()
     save_or_refuse(assignment)
+    audit.record_change(assignment, event=event, before=before, actor=actor)
     volunteer, family = assignment.volunteer, assignment.family
     remove_perm(VIEW_FAMILY, volunteer, family)
     remove_perm(VIEW_NOTE, volunteer, CaseNote.objects.filter(family=family, author=volunteer))
 
 
-@transaction.atomic
+@audit.service
 def assignment_end(*, assignment: Assignment, ended_on: datetime.date, reason: str = "", actor: User) -> Assignment:
     """End an assignment: from the volunteer's next request they can no longer open the family or its notes."""
     family = _lock_family(assignment.family)
@@ -700,14 +768,17 @@ def assignment_end(*, assignment: Assignment, ended_on: datetime.date, reason: s
     assignment.family = family
     if assignment.ended_on is not None:
         raise ActionNotAllowed("This assignment has already ended.")
-    _close_assignment(assignment, ended_on=ended_on, reason=reason)
+    event = FamilyAuditEvent.ASSIGNMENT_ENDED
+    _close_assignment(assignment, ended_on=ended_on, reason=reason, event=event, actor=actor)
     if not family.assignments.filter(ended_on__isnull=True).exists() and family.status == FamilyStatus.SUPPORTED:
+        before = audit.snapshot(family)
         _move_family(family, FamilyStatus.AWAITING_VOLUNTEER)
         save_or_refuse(family)
+        audit.record_change(family, event=event, before=before, actor=actor)
     return assignment
 
 
-@transaction.atomic
+@audit.service
 def family_end_support(*, family: Family, ended_on: datetime.date, reason: str, actor: User) -> Family:
     """End support: every open assignment ends the same day, the support period closes with the reason, and the
     family's volunteers lose access. The family can come back later (``referral_rerefer``)."""
@@ -719,15 +790,19 @@ def family_end_support(*, family: Family, ended_on: datetime.date, reason: str, 
         raise ActionNotAllowed("Enter the reason support is ending.")
     if family.support_started_on and ended_on < family.support_started_on:
         raise ActionNotAllowed("The end date cannot be before support started.")
+    event = FamilyAuditEvent.SUPPORT_ENDED
     for assignment in family.assignments.select_for_update().filter(ended_on__isnull=True).select_related("volunteer"):
         assignment.family = family
-        _close_assignment(assignment, ended_on=ended_on, reason="Support ended")
+        _close_assignment(assignment, ended_on=ended_on, reason="Support ended", event=event, actor=actor)
+    before = audit.snapshot(family)
     _move_family(family, FamilyStatus.ENDED)
-    _support_period_close(family, ended_on=ended_on, reason=reason.strip())
-    return save_or_refuse(family)
+    _support_period_close(family, ended_on=ended_on, reason=reason.strip(), event=event, actor=actor)
+    save_or_refuse(family)
+    audit.record_change(family, event=event, before=before, actor=actor)
+    return family
 
 
-@transaction.atomic
+@audit.service
 def visit_log(
     *,
     family: Family,
@@ -735,21 +810,56 @@ def visit_log(
     duration_minutes: int,
     kind: str = VisitKind.HOME,
     note_text: str = "",
+    idempotency_key: uuid.UUID | None = None,
     actor: User,
 ) -> Visit:
-    """Log a visit by the volunteer assigned now, with an optional private note only they and the coordinator can read."""
+    """Log a visit by the volunteer assigned now, with an optional private note only they and the coordinator can read.
+
+    The same form sent twice (the same ``idempotency_key``: a retry after a lost answer, a double tap, two tabs)
+    records one visit: the second call records nothing and returns the visit the first recorded, even when both run
+    at once (the database's unique constraint decides). The visit comes back with ``has_note``.
+    """
     family = Family.objects.select_related("lead_coordinator").get(pk=family.pk)
     if not can_log_visit(actor, family, is_assigned=is_assigned(actor, family)):
         raise ActionNotAllowed("Only a volunteer assigned to this family can log a visit.")
     if visited_on > timezone.localdate():
         raise ActionNotAllowed("The date of the visit cannot be in the future.")
-    visit = save_or_refuse(
-        Visit(family=family, volunteer=actor, visited_on=visited_on, duration_minutes=duration_minutes, kind=kind)
+    visit = Visit(
+        family=family,
+        volunteer=actor,
+        visited_on=visited_on,
+        duration_minutes=duration_minutes,
+        kind=kind,
+        idempotency_key=idempotency_key,
     )
-    if note_text.strip():
+    try:
+        # A savepoint of its own: the insert that loses to the same form's first post rolls back alone, and this
+        # transaction goes on to answer with the first post's visit.
+        with transaction.atomic():
+            save_or_refuse(visit, decided_by_database=("idempotency_key",))
+    except IntegrityError:
+        first = _visit_logged_with_form(family=family, volunteer=actor, idempotency_key=idempotency_key)
+        if first is None:
+            raise
+        return first
+    audit.record_change(visit, event=FamilyAuditEvent.VISIT_LOGGED, created=True, actor=actor)
+    visit.has_note = bool(note_text.strip())
+    if visit.has_note:
         note = save_or_refuse(CaseNote(family=family, author=actor, visit=visit, text=note_text.strip()))
+        audit.record_change(note, event=FamilyAuditEvent.NOTE_WRITTEN, created=True, actor=actor)
         _note_readers_grant(note, family)
     return visit
+
+
+def _visit_logged_with_form(*, family: Family, volunteer: User, idempotency_key: uuid.UUID | None) -> Visit | None:
+    """The visit this volunteer already logged for this family with the form of this key, if any."""
+    if idempotency_key is None:
+        return None
+    return (
+        Visit.objects.filter(family=family, volunteer=volunteer, idempotency_key=idempotency_key)
+        .annotate(has_note=Exists(CaseNote.objects.filter(visit=OuterRef("pk"))))
+        .first()
+    )
 
 
 def _note_readers_grant(note: CaseNote, family: Family) -> None:
@@ -766,7 +876,7 @@ def _lock_family_for_note(family: Family) -> Family:
     return Family.objects.select_for_update(of=("self",)).select_related("lead_coordinator").get(pk=family.pk)
 
 
-@transaction.atomic
+@audit.service
 def case_note_write(*, family: Family, text: str, actor: User) -> CaseNote:
     """A private note without a visit (a phone message, say) by the volunteer assigned now: only they and the
     family's coordinator can read it."""
@@ -776,11 +886,12 @@ def case_note_write(*, family: Family, text: str, actor: User) -> CaseNote:
     if not text.strip():
         raise ActionNotAllowed("Enter the note.")
     note = save_or_refuse(CaseNote(family=family, author=actor, text=text.strip()))
+    audit.record_change(note, event=FamilyAuditEvent.NOTE_WRITTEN, created=True, actor=actor)
     _note_readers_grant(note, family)
     return note
 
 
-@transaction.atomic
+@audit.service
 def case_note_correct(*, note: CaseNote, text: str, actor: User) -> CaseNote:
     """Add a correction to a private note, by its author while they may still read it. The original stays as it
     was; the correction shows under it, and exactly the people who read the original read the correction."""
@@ -794,12 +905,13 @@ def case_note_correct(*, note: CaseNote, text: str, actor: User) -> CaseNote:
     if not text.strip():
         raise ActionNotAllowed("Enter the correction.")
     correction = save_or_refuse(CaseNote(family=family, author=actor, corrects=note, text=text.strip()))
+    audit.record_change(correction, event=FamilyAuditEvent.NOTE_CORRECTED, created=True, actor=actor)
     _note_readers_grant(correction, family)
     return correction
 
 
 # A read only appends audit entries: inside the page's transaction it needs no savepoint (two queries) of its own.
-@transaction.atomic(savepoint=False)
+@audit.service(savepoint=False)
 def case_notes_read(*, family: Family, reader: User, limit: int = 50) -> list[CaseNote]:
     """The private notes the reader may see (newest first), each read written to the audit log."""
     notes = list(case_notes_for_user(reader, family).order_by("-created_at", "-pk")[:limit])
@@ -807,7 +919,7 @@ def case_notes_read(*, family: Family, reader: User, limit: int = 50) -> list[Ca
     return notes
 
 
-@transaction.atomic(savepoint=False)
+@audit.service(savepoint=False)
 def case_notes_shown(
     *, family: Family, reader: User, visit_ids: Sequence[int] = (), note_ids: Sequence[int] = ()
 ) -> list[CaseNote]:
@@ -850,19 +962,20 @@ def _check_family_group(
         raise ActionNotAllowed("Only families of this scheme can be recorded as attending.")
 
 
-def _set_rows(existing: Any, wanted: Sequence[Any], key: str, make: Any) -> None:
-    """Make a session's attendance rows match ``wanted``: removals one by one, so each is in the audit log."""
+def _set_rows(existing: Any, wanted: Sequence[Any], key: str, make: Any, *, event: str, actor: User) -> None:
+    """Make a session's attendance rows match ``wanted``, one row at a time, each with its audit entry."""
     wanted_by_pk = {item.pk: item for item in wanted}
     for row in existing:
         if getattr(row, key) not in wanted_by_pk:
+            audit.record_change(row, event=event, deleted=True, actor=actor)  # while the row still has its id
             row.delete()
         else:
             del wanted_by_pk[getattr(row, key)]
     for item in wanted_by_pk.values():
-        save_or_refuse(make(item))
+        audit.record_change(save_or_refuse(make(item)), event=event, created=True, actor=actor)
 
 
-@transaction.atomic
+@audit.service
 def family_group_record(
     *,
     held_on: datetime.date,
@@ -878,13 +991,29 @@ def family_group_record(
     """
     scheme_id = actor.scheme_id
     _check_family_group(scheme_id, held_on=held_on, venue=venue, helpers=helpers, families=families, actor=actor)
+    event = FamilyAuditEvent.FAMILY_GROUP_RECORDED
     session = save_or_refuse(FamilyGroupSession(scheme_id=scheme_id, held_on=held_on, venue=venue.strip()))
-    _set_rows([], helpers, "person_id", lambda person: FamilyGroupHelper(session=session, person=person))
-    _set_rows([], families, "family_id", lambda family: FamilyGroupAttendance(session=session, family=family))
+    audit.record_change(session, event=event, created=True, actor=actor)
+    _set_rows(
+        [],
+        helpers,
+        "person_id",
+        lambda person: FamilyGroupHelper(session=session, person=person),
+        event=event,
+        actor=actor,
+    )
+    _set_rows(
+        [],
+        families,
+        "family_id",
+        lambda family: FamilyGroupAttendance(session=session, family=family),
+        event=event,
+        actor=actor,
+    )
     return session
 
 
-@transaction.atomic
+@audit.service
 def family_group_update(
     *,
     session: FamilyGroupSession,
@@ -899,19 +1028,135 @@ def family_group_update(
     _check_family_group(
         session.scheme_id, held_on=held_on, venue=venue, helpers=helpers, families=families, actor=actor
     )
+    event = FamilyAuditEvent.FAMILY_GROUP_CORRECTED
+    before = audit.snapshot(session)
     session.held_on = held_on
     session.venue = venue.strip()
     save_or_refuse(session)
+    audit.record_change(session, event=event, before=before, actor=actor)
     _set_rows(
         session.helper_rows.all(),
         helpers,
         "person_id",
         lambda person: FamilyGroupHelper(session=session, person=person),
+        event=event,
+        actor=actor,
     )
     _set_rows(
         session.attendances.all(),
         families,
         "family_id",
         lambda family: FamilyGroupAttendance(session=session, family=family),
+        event=event,
+        actor=actor,
     )
     return session
+
+
+# --- Retention: holds, and anonymising a family past its retention (families.retention) -------------------------
+
+
+@audit.service
+def retention_hold_place(*, family: Family, reason: str, actor: User) -> RetentionHold:
+    """Hold the family's records: while the hold is open nothing about the family is anonymised, whatever its
+    retention date (a legal claim, safeguarding still going on). One open hold at a time, with its reason."""
+    family = _lock_family(family)
+    if not can_hold_records(actor, family):
+        if family.anonymised_on is not None:
+            raise ActionNotAllowed(
+                f"The family's personal details were anonymised on {family.anonymised_on:%-d %B %Y}: there is "
+                "nothing left to hold."
+            )
+        raise ActionNotAllowed("Only a coordinator of this scheme can place a hold on a family's records.")
+    if not reason.strip():
+        raise ActionNotAllowed("Enter the reason for the hold.")
+    current = retention.open_holds().filter(family=family).first()
+    if current is not None:
+        raise ActionNotAllowed(
+            f"The family's records have been on hold since {timezone.localtime(current.placed_at):%-d %B %Y}. "
+            "Lift that hold first if the reason has changed."
+        )
+    hold = save_or_refuse(
+        RetentionHold(family=family, reason=reason.strip(), placed_by=actor, placed_at=timezone.now())
+    )
+    audit.record_change(
+        hold, event=FamilyAuditEvent.RETENTION_HOLD_PLACED, created=True, actor=actor, family_pk=family.pk
+    )
+    return hold
+
+
+@audit.service
+def retention_hold_lift(*, family: Family, actor: User) -> RetentionHold:
+    """Lift the family's hold: from the next retention run the family's records are anonymised if they are past
+    their retention date. The hold stays in the family's history, with who lifted it and when."""
+    family = _lock_family(family)
+    if not can_hold_records(actor, family):
+        raise ActionNotAllowed("Only a coordinator of this scheme can lift a hold on a family's records.")
+    hold = retention.open_holds().select_for_update().filter(family=family).first()
+    if hold is None:
+        raise ActionNotAllowed("The family's records are not on hold.")
+    before = audit.snapshot(hold)
+    hold.lifted_by = actor
+    hold.lifted_at = timezone.now()
+    save_or_refuse(hold)
+    audit.record_change(
+        hold, event=FamilyAuditEvent.RETENTION_HOLD_LIFTED, before=before, actor=actor, family_pk=family.pk
+    )
+    return hold
+
+
+def _year_only(day: datetime.date | None) -> datetime.date | None:
+    """A date of birth or due date as anonymisation keeps it: the year (stored as 1 January), for age figures."""
+    return day.replace(month=1, day=1) if day is not None else None
+
+
+@audit.service
+def family_anonymise(*, family: Family, today: datetime.date, actor: User | None = None) -> bool:
+    """Anonymise a family whose records are past their retention (``families.retention.families_due``), or finish
+    one anonymised before and written to since: names, address, postcode, phone and every free text the families
+    app holds about it become "[anonymised]" (or empty where there was nothing); dates of birth and due dates keep
+    only the year. The rows stay, so the scheme's
+    figures (families, children's ages, referrals and outcomes, support periods, visits, group attendance) still
+    count them. Each changed record is in the audit log, with no value it held.
+
+    Checked again under the family's row lock, so a hold placed meanwhile wins: answers False, changing nothing,
+    when the family is no longer due.
+    """
+    family = _lock_family(family)
+    if not retention.families_due(today).filter(pk=family.pk).exists():
+        return False
+    text = core_retention.anonymised_text
+
+    def anonymise(record: Any, **values: Any) -> None:
+        record_anonymise(record=record, values=values, actor=actor, family_pk=family.pk)
+
+    for member in family.members.select_for_update().order_by("pk"):
+        anonymise(
+            member,
+            first_name=core_retention.ANONYMISED,
+            last_name="",
+            relationship=text(member.relationship),
+            date_of_birth=_year_only(member.date_of_birth),
+            expected_due_date=_year_only(member.expected_due_date),
+        )
+    for referral in family.referrals.select_for_update().order_by("pk"):
+        anonymise(referral, reasons=core_retention.ANONYMISED, outcome_reason=text(referral.outcome_reason))
+    for period in family.support_periods.select_for_update().order_by("pk"):
+        anonymise(period, end_reason=text(period.end_reason))
+    for assignment in family.assignments.select_for_update().order_by("pk"):
+        anonymise(assignment, end_reason=text(assignment.end_reason))
+    for note in family.case_notes.select_for_update().order_by("pk"):
+        anonymise(note, text=core_retention.ANONYMISED)
+    for hold in family.retention_holds.select_for_update().order_by("pk"):
+        anonymise(hold, reason=core_retention.ANONYMISED)
+    anonymise(
+        family,
+        family_name=core_retention.ANONYMISED,
+        address=text(family.address),
+        # A postcode field is too short for the marker; emptied, it no longer points at a street.
+        postcode="",
+        phone=text(family.phone),
+        support_end_reason=text(family.support_end_reason),
+        anonymised_on=family.anonymised_on or today,  # the first time; a later run only finishes what was added
+    )
+    return True

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from families import directory_views, groups, life_views, note_views, views
+from families import directory_views, groups, life_views, note_views, retention_views, views
 
 app_name = "families"
 
@@ -34,6 +34,10 @@ urlpatterns = [
     # Private notes without a visit, and corrections (the original always stays)
     path("<int:pk>/notes/new/", note_views.note_new, name="note_new"),
     path("<int:pk>/notes/<int:note_pk>/correct/", note_views.note_correct, name="note_correct"),
+    # Retention: families due to be anonymised this month; holding a family's records, and lifting the hold
+    path("retention/", retention_views.retention_due, name="retention_due"),
+    path("<int:pk>/retention/hold/", retention_views.retention_hold, name="retention_hold"),
+    path("<int:pk>/retention/lift/", retention_views.retention_hold_lift, name="retention_hold_lift"),
     # Family group sessions: attendance only (P10)
     path("groups/", groups.group_list, name="group_list"),
     path("groups/new/", groups.group_new, name="group_new"),

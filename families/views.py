@@ -3,8 +3,11 @@
 The family's own page (``families:detail``) combines several apps, so it is composed on the top floor (office).
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +33,8 @@ from homestart.exceptions import ActionNotAllowed, NeedsConfirmation
 from homestart.selectors import active_coordinators
 
 GET_POST = require_http_methods(["GET", "POST"])
+
+logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET"])
@@ -223,6 +228,12 @@ def coordinator_change(request: HttpRequest, family: Family) -> HttpResponse:
     return render(request, "families/coordinator_change.html", {"family": family, "form": form})
 
 
+VISIT_NOT_SAVED = "Your visit was not saved, please try again."
+
+
+# Not inside the request's transaction: the service's own transaction is the whole write, so when the database
+# connection is lost in it nothing is left behind and this view can still answer with the form (503, below).
+@transaction.non_atomic_requests
 @GET_POST
 @login_required
 @load_family
@@ -232,18 +243,24 @@ def visit_new(request: HttpRequest, family: Family) -> HttpResponse:
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_log(family=family, actor=request.user, **form.cleaned_data)
+            visit = services.visit_log(family=family, actor=request.user, **form.cleaned_data)
         except ActionNotAllowed as exc:
             form.add_service_error(exc.message)
+        except (OperationalError, InterfaceError):
+            # The connection died mid-transaction: it rolled back (or, lost at the commit, the form's key makes the
+            # retry record nothing twice). The volunteer gets the form as typed, with the same key, to send again.
+            logger.warning("Visit not saved: the database connection was lost", exc_info=True)
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+            context = {"family": family, "form": form, "extra_errors": [VISIT_NOT_SAVED]}
+            return render(request, "families/visit_new.html", context, status=503)
         else:
+            # Built from the visit recorded, so the same form sent again answers exactly as the first time.
             coordinator = family.lead_coordinator
             readers = f"you and {coordinator}, the family's coordinator," if coordinator else "you and the coordinator"
-            private = (
-                f" Your note is private: only {readers} can read it." if form.cleaned_data["note_text"].strip() else ""
-            )
+            private = f" Your note is private: only {readers} can read it." if visit.has_note else ""
             messages.success(
-                request,
-                f"Visit to the {family.family_name} family on {form.cleaned_data['visited_on']:%-d %B %Y} saved.{private}",
+                request, f"Visit to the {family.family_name} family on {visit.visited_on:%-d %B %Y} saved.{private}"
             )
             return redirect(reverse("volunteers:home"))
     return render(request, "families/visit_new.html", {"family": family, "form": form})

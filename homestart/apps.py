@@ -6,6 +6,7 @@ class HomestartConfig(AppConfig):
     verbose_name = "Home-Start"
 
     def ready(self) -> None:
-        from homestart import audit
+        from homestart import audit, retention
 
         audit.connect_signals()
+        retention.register(retention.AUDIT_RULE)

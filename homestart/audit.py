@@ -27,9 +27,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch.dispatcher import _make_id
 from django.utils import timezone
 
+from homestart.exceptions import RefusalRecorded
 from homestart.models import AuditEntry, AuditEvent, User
 
 MASK = "[not recorded]"
@@ -117,10 +119,20 @@ def _family_pk(instance: models.Model | None) -> int | None:
 
 
 def _context() -> dict[str, Any]:
+    """The actor and address of the request (or ``set_actor`` block) running now, or nothing.
+
+    django-auditlog leaves its value behind when the request or block ends (it only disconnects the receiver it
+    connected for it), so a value whose receiver is gone belongs to something that is over: it must not name the
+    actor of whatever runs next in the same thread (a command, a test, a service called without a request).
+    """
     try:
-        return auditlog_value.get()
+        context = auditlog_value.get()
     except LookupError:
         return {}
+    key = (context.get("signal_duid"), _make_id(AuditEntry))
+    if not any(receiver[0] == key for receiver in pre_save.receivers):
+        return {}
+    return context
 
 
 def snapshot(instance: models.Model) -> models.Model:
@@ -363,31 +375,56 @@ class _Recorder:
             raise AuditGap(f"{self.name} changed records without an audit entry for them: {listed}.")
 
 
-def service(func: F) -> F:
+def service(func: F | None = None, *, savepoint: bool = True) -> Any:
     """Declare a service: it runs in one transaction, and writes its own audit entries in it.
 
     With ``AUDIT_STRICT`` on, the outermost service call fails with ``AuditGap`` (and its transaction rolls back)
     if it created, changed or deleted a tracked record, or changed a many-to-many relation, without an entry for
     that record. Services called by services are checked as part of the outer call.
+
+    A service that refuses with ``RefusalRecorded`` keeps what it wrote before refusing (the failed attempt's own
+    entry): its transaction commits, then the refusal reaches the caller. ``@audit.service(savepoint=False)`` is
+    for reads that only append entries: inside a page's transaction they need no savepoint (two queries) of their
+    own, at the price that an error inside one spoils the caller's transaction.
     """
 
-    @functools.wraps(func)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not getattr(settings, "AUDIT_STRICT", False) or _recorder.get() is not None:
-            with transaction.atomic():
-                return func(*args, **kwargs)
-        recorder = _Recorder(f"{func.__module__}.{func.__qualname__}")
-        token = _recorder.set(recorder)
-        try:
-            with transaction.atomic():
-                result = func(*args, **kwargs)
-                recorder.check()
-        finally:
-            _recorder.reset(token)
-        return result
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not getattr(settings, "AUDIT_STRICT", False) or _recorder.get() is not None:
+                return _run(function, args, kwargs, savepoint=savepoint, recorder=None)
+            recorder = _Recorder(f"{function.__module__}.{function.__qualname__}")
+            token = _recorder.set(recorder)
+            try:
+                return _run(function, args, kwargs, savepoint=savepoint, recorder=recorder)
+            finally:
+                _recorder.reset(token)
 
-    wrapped.audited_service = True  # type: ignore[attr-defined]
-    return wrapped  # type: ignore[return-value]
+        wrapped.audited_service = True  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate(func) if func is not None else decorate
+
+
+def _run(
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    savepoint: bool,
+    recorder: "_Recorder | None",
+) -> Any:
+    refusal = None
+    with transaction.atomic(savepoint=savepoint):
+        try:
+            result = function(*args, **kwargs)
+        except RefusalRecorded as exc:
+            refusal, result = exc, None
+        if recorder is not None:
+            recorder.check()
+    if refusal is not None:
+        raise refusal
+    return result
 
 
 def _covered(label: str, pk: Any) -> None:

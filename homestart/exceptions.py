@@ -21,10 +21,20 @@ class NeedsConfirmation(ActionNotAllowed):
     """
 
 
-def save_or_refuse(instance: Any) -> Any:
-    """Check the record against its model's own rules, then save it; a broken rule becomes a refusal for the page."""
+class RefusalRecorded(ActionNotAllowed):
+    """The action is refused, but what the service wrote before refusing stands: the failed attempt is evidence
+    (a wrong two-factor code is counted and audited). An ``@audit.service`` commits its transaction, then raises.
+    """
+
+
+def save_or_refuse(instance: Any, *, decided_by_database: tuple[str, ...] = ()) -> Any:
+    """Check the record against its model's own rules, then save it; a broken rule becomes a refusal for the page.
+
+    ``decided_by_database`` names fields whose uniqueness the database decides at the insert (an idempotency key):
+    a check beforehand would cost a query and still lose a race, so the caller catches the IntegrityError instead.
+    """
     try:
-        instance.full_clean()
+        instance.full_clean(exclude=list(decided_by_database) or None)
     except ValidationError as exc:
         raise ActionNotAllowed(" ".join(exc.messages)) from None
     instance.save()

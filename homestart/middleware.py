@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,9 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "two_factor:setup",
     "two_factor:qr",
     "two_factor:verify",
+    # A scheme's public documents page and its downloads: open to anyone (documents.views), so to this session too.
+    "scheme_documents",
+    "scheme_document_download",
     # Resetting a forgotten password by email: open to anonymous visitors, so to a half-signed-in session too.
     "password_reset",
     "password_reset_done",
@@ -48,7 +52,19 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class AuditMiddleware(AuditlogMiddleware):
-    """django-auditlog's middleware (actor and address on every entry), with the address from ``client_ip``."""
+    """django-auditlog's middleware (actor and address on every entry), with the address from ``client_ip``.
+
+    auditlog sets the request's actor and address in a context variable and never clears it, so work done after
+    the request in the same thread (a command, the next test) would be put down to that person. Here the value
+    is put back as it was once the response is ready.
+    """
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = auditlog_value.set({})
+        try:
+            return super().__call__(request)
+        finally:
+            auditlog_value.reset(token)
 
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:

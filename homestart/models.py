@@ -125,12 +125,20 @@ class AuditEvent(models.TextChoices):
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset link asked for"
     PASSWORD_RESET = "password_reset", "Password reset by email link"
     AUDIT_ANONYMISED = "audit_anonymised", "Audit entries anonymised (retention)"
+    # Retention (homestart.retention): one entry per run, with its counts, and one per record anonymised.
+    RETENTION_RUN = "retention_run", "Retention run"
+    RETENTION_ANONYMISED = "retention_anonymised", "Anonymised under retention"
     SCHEME_CREATED = "scheme_created", "Scheme created"
     SCHEME_SETTINGS_CHANGED = "scheme_settings_changed", "Scheme settings changed"
     ACCOUNT_CREATED = "account_created", "Account created"
     ACCOUNT_CHANGED = "account_changed", "Account changed"
     ACCOUNT_DEACTIVATED = "account_deactivated", "Account deactivated"
     ACCOUNT_REACTIVATED = "account_reactivated", "Account reactivated"
+    PASSWORD_RESET_COUNTED = "password_reset_counted", "Reset link request counted against the limit"
+    # Reminders (homestart.reminders): one entry per email, naming each item by its key, and one per choice changed.
+    REMINDERS_SENT = "reminders_sent", "Reminder email sent"
+    REMINDERS_FAILED = "reminders_failed", "Reminder email could not be sent"
+    REMINDER_CHOICE_CHANGED = "reminder_choice_changed", "Email reminder choice changed"
 
 
 class RateLimit(models.Model):
@@ -227,3 +235,65 @@ class AuditEntry(AbstractLogEntry):
                 func="RAISE EXCEPTION 'The audit log cannot be emptied: % is append-only', TG_TABLE_NAME;",
             ),
         ]
+
+
+class ReminderFrequency(models.TextChoices):
+    """How often a person gets one kind of reminder. NONE only for the optional kinds (homestart.reminders)."""
+
+    DAILY = "daily", "Every day"
+    WEEKLY = "weekly", "Once a week"
+    NONE = "none", "Never"
+
+
+class ReminderPreference(models.Model):
+    """A person's choice for one kind of reminder. Without one, the kind comes daily."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reminder_preferences")
+    # A kind's name in the registry (homestart.reminders.KINDS): filled by the apps, so no choices here.
+    kind = models.CharField(max_length=40)
+    frequency = models.CharField(max_length=10, choices=ReminderFrequency.choices)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="reminder_preference_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder choice of user {self.user_id}: {self.kind} {self.frequency}"
+
+
+class ReminderStatus(models.TextChoices):
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed: sent again on the next run"
+
+
+class ReminderSent(models.Model):
+    """One item of one kind of reminder for one person, and whether the email that carried it went.
+
+    Unique per recipient, kind and key, so an item is sent once: a SENT row is never sent again, a FAILED one is
+    tried again by the next run while the item is still due. The key names the item by primary keys and dates only
+    (``dbs:<volunteer pk>:<renewal date>:30``): nothing here is personal.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="reminders_sent")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices)
+    first_tried_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="reminder_sent_once"),
+            models.CheckConstraint(
+                condition=Q(status="failed") | Q(sent_at__isnull=False), name="reminder_sent_has_its_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.kind} {self.key} for user {self.recipient_id}: {self.status}"

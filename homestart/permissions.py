@@ -48,3 +48,9 @@ def can_change_password(actor: User, user: User) -> bool:
 def can_change_scheme_settings(user: User, scheme_id: int) -> bool:
     """An active administrator of the scheme sets its letterhead (printed on every letter) and supervision interval."""
     return can_administer(user) and user.scheme_id == scheme_id
+
+
+def can_choose_reminders(user: User) -> bool:
+    """An active coordinator or volunteer chooses how often they get their own email reminders (administrators get
+    none)."""
+    return is_case_worker(user)

@@ -30,6 +30,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The address people reach this system at, printed on letters (a scheme's public documents page). By default the
+# development server with DEBUG, otherwise HTTPS on the first host name in ALLOWED_HOSTS.
+_first_host = next((host for host in ALLOWED_HOSTS if host and host != "*" and not host.startswith(".")), "")
+PUBLIC_URL = env.str(
+    "PUBLIC_URL", default="http://127.0.0.1:8000" if DEBUG else (f"https://{_first_host}" if _first_host else "")
+).rstrip("/")
+if PUBLIC_URL and not PUBLIC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PUBLIC_URL must start with https:// (or http://), not {PUBLIC_URL[:40]!r}.")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,10 +56,12 @@ INSTALLED_APPS = [
     "auditlog",
     "pgtrigger",
     "homestart",
+    "documents",
     "families",
     "volunteers",
     "consents",
     "safeguarding",
+    "outcomes",
     "office",  # the top floor: pages that combine the apps above
 ]
 
@@ -121,18 +132,72 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+
+# Private files: signed scans and photographs (SECURITY 16; docs/adr/0013-private-file-storage.md). Never served
+# directly: a browser gets one only from a permission-checked view that streams it through Django. The models name
+# the alias "private" (consents.storage), so this choice is configuration alone and no migration depends on it.
+#   PRIVATE_STORAGE=local  a folder outside the web root (PRIVATE_MEDIA_ROOT): for a single app server.
+#   PRIVATE_STORAGE=s3     a private bucket of S3-compatible object storage, shared by every app server.
+PRIVATE_STORAGE = env.str("PRIVATE_STORAGE", default="local")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+if PRIVATE_STORAGE == "local":
+    PRIVATE_STORAGE_CONFIG = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    }
+elif PRIVATE_STORAGE == "s3":
+    _bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not _bucket:
+        raise ImproperlyConfigured(
+            "PRIVATE_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME: the name of a private bucket (no public access) "
+            "that only the app servers' credentials can read and write."
+        )
+    _access_key = env.str("AWS_ACCESS_KEY_ID", default="")
+    _secret_key = env.str("AWS_SECRET_ACCESS_KEY", default="")
+    if bool(_access_key) != bool(_secret_key):
+        raise ImproperlyConfigured(
+            "Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither (to use the machine's own "
+            "credentials, for example an instance role)."
+        )
+    PRIVATE_STORAGE_CONFIG = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,  # empty: Amazon S3 itself
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,  # "path" for some stores
+            "location": env.str("AWS_LOCATION", default=""),  # a key prefix, for a bucket shared with other data
+            "access_key": _access_key or None,
+            "secret_key": _secret_key or None,
+            # Every object private; a signed link would only ever be short-lived, and none is given to a browser.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A new scan never replaces an old one: a name already taken gets another.
+            "file_overwrite": False,
+            # A download is read into memory up to 2 MB, beyond that into a temporary file, then streamed.
+            "max_memory_size": 2 * 1024 * 1024,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE must be local or s3, not {PRIVATE_STORAGE!r}.")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "private": PRIVATE_STORAGE_CONFIG,
 }
-
-# Uploaded scans and photos: outside the web root, served only through permission-checked views.
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+# A signed scan or photo larger than this is refused with a message (consents.services.scan_check).
 SIGNED_SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@homestart.invalid")
+# Reminders (homestart.reminders, `manage.py send_reminders` daily): the address people open the app at, for the
+# links in emails (send_reminders refuses to run without it), and the day weekly choices are sent, 0 = Monday.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000" if DEBUG else "")
+REMINDERS_WEEKLY_DAY = env.int("REMINDERS_WEEKLY_DAY", default=0)
 
 # Sessions (SECURITY 9): a new key at sign-in (Django), 30 minutes idle (the expiry moves on with every
 # request), 12 hours at most from sign-in (homestart.middleware.SessionLifetimeMiddleware).
@@ -217,6 +282,23 @@ AUDIT_STRICT = env.bool("AUDIT_STRICT", default=DEBUG)
 # auditlog's own migrations would create its default table even though the model is swapped for ours (they
 # carry no `swappable` option); with none, nothing of auditlog's is created and our table is the only log.
 MIGRATION_MODULES = {"auditlog": None}
+
+# Retention (UK GDPR storage limitation; docs/adr/0012-retention.md): how long each kind of record is kept before
+# `manage.py retention_run` (run daily) anonymises it. Periods in whole years, each overridable in the environment.
+RETENTION = {
+    # A family's personal details, household, referral reasons, notes and other free text, and the consents,
+    # disclosures, agency requests, photos and supervision notes about it: anonymised this many years after support
+    # ended, or after the referral was declined (from the decision date). The rows stay for the scheme's figures.
+    "family_years": env.int("RETENTION_FAMILY_YEARS", default=1),
+    # A volunteer's personal details, DBS certificate number and supervision notes: this many years after they
+    # left (their account deactivated; counted from the last day they were active for the scheme).
+    "volunteer_years": env.int("RETENTION_VOLUNTEER_YEARS", default=6),
+    # The audit log is kept, its personal fields already masked. With a number, entries older than that many years
+    # lose who did it by email, the object's name and the address (what was done, when, by which account stay).
+    "audit_years": env.int("RETENTION_AUDIT_YEARS", default=None),
+    # Not a setting: a family with a safeguarding concern is kept until the youngest child concerned is 25
+    # (safeguarding.services.RETAIN_FOR_YEARS, stored on each concern as retain_until and enforced by a trigger).
+}
 
 LOGGING = {
     "version": 1,

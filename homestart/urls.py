@@ -2,9 +2,10 @@
 
 from django.urls import include, path
 
+import documents.urls
 import families.urls
 import office.urls
-from homestart import account_views, auth_views, password_views, scheme_views, views
+from homestart import account_views, auth_views, password_views, reminder_views, scheme_views, views
 
 # Core's own pages: people's accounts, and the second factor. Deactivating an account (which may hand a
 # coordinator's families over) is the top floor's page, mounted in the same ``accounts`` namespace below.
@@ -32,6 +33,10 @@ two_factor_patterns = [
     path("reset/<int:pk>/", auth_views.two_factor_reset, name="reset"),
 ]
 
+# An error nothing caught: 503 "try again" when the database connection was lost, else the 500 page.
+handler500 = "homestart.views.server_error"
+handler400 = "homestart.views.bad_request"
+
 urlpatterns = [
     path("", include(office.urls.urlpatterns)),
     path("healthz", views.healthz, name="healthz"),
@@ -39,6 +44,8 @@ urlpatterns = [
     path("sign-out/", auth_views.sign_out, name="logout"),
     path("two-factor/", include((two_factor_patterns, "two_factor"))),
     path("password/", include(password_patterns)),
+    # Your own email reminders: how often each kind comes (homestart.reminders).
+    path("your-reminders/", reminder_views.reminder_preferences, name="reminder_preferences"),
     path("accounts/", include(([*account_patterns, *office.urls.account_patterns], "accounts"))),
     path("scheme/", scheme_views.scheme_settings, name="scheme_settings"),
     # The family's page is composed on the top floor but keeps its name, families:detail, and its address.
@@ -46,4 +53,8 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("consents/", include("consents.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("outcomes/", include("outcomes.urls")),
+    path("documents/", include("documents.urls")),
+    # A scheme's public page of its documents in force, open to anyone (no sign-in): /schemes/<code>/documents/.
+    *documents.urls.public_patterns,
 ]

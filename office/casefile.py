@@ -9,6 +9,8 @@ from families.models import Family
 from families.sections import CaseFileSection
 from families.selectors import CaseFileReader, case_file_reader
 from homestart.models import User
+from office import sections as office_sections
+from outcomes import sections as outcome_sections
 from safeguarding import sections as safeguarding_sections
 from volunteers import sections as volunteer_sections
 
@@ -20,10 +22,12 @@ SECTIONS: tuple[CaseFileSection, ...] = (
     family_sections.REFERRAL,
     family_sections.ASSIGNMENTS,
     family_sections.SUPPORT_HISTORY,  # earlier referrals, support periods and volunteers, once the family came back
+    outcome_sections.PROGRESS,  # outcome assessments as charts and a table: coordinators and the volunteer now
     consent_sections.CONSENTS,
     family_sections.VISITS,
     volunteer_sections.SUPERVISION,
     family_sections.ENDING,
+    office_sections.RECORDS,  # who has seen the records, subject access, retention: coordinators and DSLs only
 )
 
 

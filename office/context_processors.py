@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from homestart.permissions import can_administer, can_coordinate, is_volunteer
+from homestart.permissions import can_administer, can_choose_reminders, can_coordinate, is_volunteer
 from safeguarding.permissions import is_safeguarding_lead
 
 
@@ -22,16 +22,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("Volunteers", reverse("volunteers:list")),
             ("Consents", reverse("consents:overview")),
             ("Register", reverse("consents:register")),
+            ("Outcomes", reverse("outcomes:report")),
         ]
         if is_safeguarding_lead(user):
-            items.insert(-1, ("Safeguarding", reverse("safeguarding:dashboard")))
+            items.insert(-2, ("Safeguarding", reverse("safeguarding:dashboard")))  # before "Register"
     elif is_volunteer(user):
         items = [("My families", reverse("volunteers:home")), ("Supervision", reverse("volunteers:my_supervision"))]
     elif can_administer(user):
         items = [
             ("Accounts", reverse("accounts:list")),
             ("Consent wordings", reverse("consents:wordings")),
+            ("Documents", reverse("documents:list")),
             ("Directory", reverse("families:directory")),
+            ("Outcome framework", reverse("outcomes:framework")),
             ("Scheme settings", reverse("scheme_settings")),
         ]
     else:
@@ -40,4 +43,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # on /families/referrals/).
     path = request.path
     current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
-    return {"nav_items": [{"label": label, "url": url, "current": url == current} for label, url in items]}
+    return {
+        "nav_items": [{"label": label, "url": url, "current": url == current} for label, url in items],
+        # The person's own email reminders, beside "Change your password" in the header.
+        "reminders_url": reverse("reminder_preferences") if can_choose_reminders(user) else "",
+    }

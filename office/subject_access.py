@@ -14,7 +14,8 @@ What is in it, and what is kept out, and why:
   consents with the exact wording versions the family was shown and every event of each, the letters printed (and
   each later print of them), disclosures and decisions not to share, agency requests about the family, the parts
   of volunteers' supervision about this family and the actions agreed about it, the family groups they came to,
-  and the photographs they are in.
+  the photographs they are in, and their outcome assessments (who took part, each need's score in the words of
+  the framework version it was made with, and what the family said about it).
 - **People who are not the family.** Staff and volunteers appear by name only, where they did something on the
   family's record in their role (received a referral, wrote a note, recorded a consent): never their contact
   details. Professionals from the directory appear by name, role and agency, as referrers, health visitors,
@@ -35,7 +36,8 @@ What is in it, and what is kept out, and why:
 
 Making an export is one audit entry (``subject_access_exported``, with the ZIP's SHA-256, its size and whether
 safeguarding content was in it); each private note, supervision part, concern and scan in it is also recorded as
-read by the person who made it, one statement per kind, so "who has read this note" gives the same answer whether
+read by the person who made it (and each outcome assessment, whose comments are the family's own words), one
+statement per kind, so "who has read this note" gives the same answer whether
 it was read on the page or in an export. The number of queries does not depend on how many records there are.
 """
 
@@ -80,6 +82,8 @@ from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry, User
 from office.audit import OfficeAuditEvent
 from office.permissions import can_export_subject_access, subject_access_includes_safeguarding
+from outcomes.audit import OutcomeAuditEvent
+from outcomes.models import Assessment, Score
 from safeguarding import selectors as safeguarding_selectors
 from safeguarding import services as safeguarding_services
 from safeguarding.models import Concern, ConcernStep, FollowUp
@@ -149,6 +153,7 @@ def subject_access_export(*, family: Family, actor: User) -> SubjectAccessExport
     audit.record_reads(instances=read["supervision_parts"], actor=actor, event=VolunteerAuditEvent.SUPERVISION_READ)
     audit.record_reads(instances=read["supervision_actions"], actor=actor, event=VolunteerAuditEvent.SUPERVISION_READ)
     audit.record_reads(instances=read["scans"], actor=actor, event=ConsentAuditEvent.SCAN_DOWNLOADED)
+    audit.record_reads(instances=read["assessments"], actor=actor, event=OutcomeAuditEvent.ASSESSMENT_READ)
     if with_safeguarding:
         safeguarding_services.concerns_listed(concerns=read["concerns"], reader=actor)
     entry = audit.record_event(
@@ -294,6 +299,22 @@ def _gather(
         .order_by("session__held_on", "session_id")
     )
     photos = list(Photo.objects.filter(families=family).order_by("taken_on", "pk"))
+    assessments = list(
+        Assessment.objects.filter(family=family)
+        .select_related("version", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=Score.objects.select_related("need__area").order_by(
+                    "need__area__position", "need__position", "pk"
+                ),
+            ),
+            Prefetch("members", queryset=HouseholdMember.objects.order_by("pk")),
+            "staff",
+            "version__scale_points",
+        )
+        .order_by("assessed_on", "pk")
+    )
 
     scans: list[SignedScan] = []
     scan_files: list[tuple[str, bytes]] = []
@@ -540,6 +561,7 @@ def _gather(
             {"held_on": attendance.session.held_on, "venue": attendance.session.venue} for attendance in attendances
         ],
         "photographs": [{"event": photo.event, "taken_on": photo.taken_on} for photo in photos],
+        "outcome_assessments": [_assessment(assessment) for assessment in assessments],
     }
     concerns: list[Concern] = []
     if with_safeguarding:
@@ -557,6 +579,7 @@ def _gather(
         "supervision_sessions": len(supervision),
         "family_group_sessions": len(attendances),
         "photographs": len(photos),
+        "outcome_assessments": len(assessments),
         **({"safeguarding_concerns": len(concerns)} if with_safeguarding else {}),
     }
     read = {
@@ -565,9 +588,34 @@ def _gather(
         "supervision_actions": actions,
         "scans": scans,
         "scan_files": scan_files,
+        "assessments": assessments,
         "concerns": concerns,
     }
     return held, read
+
+
+def _assessment(assessment: Assessment) -> dict[str, Any]:
+    """An outcome assessment as the family would read it: each score with the words of its version's scale."""
+    words = {point.value: point.anchor for point in assessment.version.scale_points.all()}
+    return {
+        "kind": assessment.get_kind_display(),
+        "on": assessment.assessed_on,
+        "framework_version": assessment.version.number,
+        "took_part": [member.full_name for member in assessment.members.all()]
+        + [_name(person) for person in assessment.staff.all()],
+        "recorded_by": _name(assessment.recorded_by),
+        "scores": [
+            {
+                "area": score.need.area.title,
+                "need": score.need.title,
+                "score": score.value,
+                "out_of": max(words, default=None),
+                "words": words.get(score.value, "Not answered") if score.value is not None else "Not answered",
+                "comment": score.comment,
+            }
+            for score in assessment.scores.all()
+        ],
+    }
 
 
 def _member(member: HouseholdMember) -> dict[str, Any]:

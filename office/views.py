@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from consents import selectors as consent_selectors
+from families import retention as family_retention
 from families import selectors as family_selectors
 from families.models import Family
 from families.selectors import load_family
 from homestart.decorators import coordinator_required
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
-from office import casefile
+from office import casefile, services
+from outcomes import selectors as outcome_selectors
 from safeguarding import selectors as safeguarding_selectors
 from safeguarding.permissions import is_safeguarding_lead
 from volunteers import selectors as volunteer_selectors
@@ -54,6 +56,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "requests_overdue": consent_selectors.requests_overdue(user).order_by("due_on")[:10],
             "safeguarding": safeguarding_selectors.safeguarding_summary(user),
             "is_safeguarding_lead": is_safeguarding_lead(user),
+            "retention_due": family_retention.due_this_month_count(user, timezone.localdate()),
+            "outcomes_due": outcome_selectors.assessments_due(user),
             "today": timezone.localdate(),
         },
     )
@@ -64,5 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @load_family
 def family_detail(request: HttpRequest, family: Family) -> HttpResponse:
     """The family's case file: each app's section the reader may see, in the order ``office.casefile`` gives."""
+    # Recorded first, so the log reads in order: the case file opened, then each record on it read.
+    services.case_file_opened(family=family, reader=request.user)
     reader, sections = casefile.case_file(request.user, family, visits_page=request.GET.get("visits_page"))
     return render(request, "office/family_detail.html", {"family": family, "reader": reader, "sections": sections})

@@ -1,7 +1,10 @@
 """Every write about safeguarding concerns (P12).
 
 Each step locks its concern, asks ``safeguarding.workflow.refusal`` whether it may happen now, writes one
-timeline row (django-auditlog logs it, with the free text masked) and moves the status on. Nothing here deletes.
+timeline row and moves the status on. Every service is an ``@audit.service``: in its transaction it writes an audit
+entry for each record it creates or changes, with an event type of ``safeguarding.audit`` and the free text, the
+category and the dates masked, and one for each concern read (ADR 0011). No step deletes anything: only retention
+(``concern_anonymise``) removes a timeline, once the concern is past ``retain_until``.
 """
 
 import datetime
@@ -22,12 +25,15 @@ from django.utils import timezone
 from consents import bases as consent_bases
 from consents import services as consent_services
 from consents.models import Category, Disclosure
+from families import retention as family_retention
 from families.models import Family, HouseholdMember, MemberKind, Professional
 from families.selectors import is_assigned
 from homestart import audit, pdf
+from homestart import retention as core_retention
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
-from homestart.models import User
+from homestart.models import AuditEvent, User
 from homestart.selectors import active_coordinators
+from homestart.services import record_anonymise
 from safeguarding import selectors, workflow
 from safeguarding.audit import SafeguardingAuditEvent
 from safeguarding.models import REFERRAL_DECISIONS, Concern, ConcernStep, Decision, FollowUp, StepKind
@@ -37,6 +43,10 @@ from safeguarding.workflow import Action
 logger = logging.getLogger(__name__)
 
 RETAIN_FOR_YEARS = 25
+
+# Public functions that write nothing: the email to the leads (sent once the concern is committed), and the rules and
+# look-ups the pages and services share.
+WRITES_NOTHING = ("retention_date", "lead_addresses", "concern_notify_leads", "referral_decision_recipients_hint")
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -57,7 +67,7 @@ def retention_date(children: Sequence[HouseholdMember], family: Family, observed
     return _add_years(max(births) if births else observed_on, RETAIN_FOR_YEARS)
 
 
-@transaction.atomic
+@audit.service
 def concern_raise(
     *,
     family: Family,
@@ -94,26 +104,31 @@ def concern_raise(
             retain_until=retention_date(children, family, observed_on),
         )
     )
-    concern.children.set(children)
+    audit.record_change(concern, event=SafeguardingAuditEvent.CONCERN_RAISED, created=True, actor=actor)
+    # The children by id: their names never reach the log.
+    audit.set_m2m(concern, "children", children, event=SafeguardingAuditEvent.CONCERN_RAISED, actor=actor)
     link = urljoin(site_root, reverse("safeguarding:concern_detail", args=[concern.pk]))
     transaction.on_commit(partial(concern_notify_leads, concern_pk=concern.pk, link=link))
     return concern
 
 
-def _hold_until(concern: Concern, day: datetime.date) -> bool:
-    """Move a concern's retention date to ``day``: only ever later (the database refuses earlier too, on PostgreSQL)."""
+def _hold_until(concern: Concern, day: datetime.date, *, actor: User | None) -> bool:
+    """Move a concern's retention date to ``day``: only ever later (the database refuses earlier too, on PostgreSQL).
+    The entry says that it moved, never to when (the date gives away the youngest child's date of birth)."""
     if day < concern.retain_until:
         raise ActionNotAllowed(
             f"A safeguarding record is held until {concern.retain_until:%-d %B %Y}; that date can only move later."
         )
     if day == concern.retain_until:
         return False
+    before = audit.snapshot(concern)
     concern.retain_until = day
     concern.save(update_fields=["retain_until"])
+    audit.record_change(concern, event=SafeguardingAuditEvent.CONCERN_HELD_LONGER, before=before, actor=actor)
     return True
 
 
-@transaction.atomic
+@audit.service
 def concerns_retention_recompute(
     *, family: Family, children: Sequence[HouseholdMember], actor: User | None = None
 ) -> list[Concern]:
@@ -138,7 +153,7 @@ def concerns_retention_recompute(
     concerns = Concern.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
     for concern in concerns.prefetch_related("children"):
         later = max(concern.retain_until, retention_date(list(concern.children.all()), family, concern.observed_on))
-        if _hold_until(concern, later):
+        if _hold_until(concern, later, actor=actor):
             moved.append(concern)
     return moved
 
@@ -184,6 +199,7 @@ def concern_notify_leads(*, concern_pk: int, link: str) -> int:
         return 0
 
 
+@audit.service(savepoint=False)
 def concern_read(*, concern: Concern, reader: User) -> Concern:
     """Record that someone read a concern in full (an audit ACCESS entry)."""
     if not can_see_concerns_of(reader, concern.family):
@@ -192,22 +208,30 @@ def concern_read(*, concern: Concern, reader: User) -> Concern:
     return concern
 
 
+@audit.service(savepoint=False)
 def family_safeguarding_read(*, family: Family, reader: User, is_assigned: bool) -> dict[str, Any]:
     """The family page's safeguarding section: who may raise, the concerns the reader may read (recorded as read),
     and receipts for concerns the reader raised but may not read."""
     readable = can_see_concerns_of(reader, family)
     concerns = list(selectors.family_concerns(reader, family)) if readable else []
-    concerns_listed(concerns=concerns, reader=reader)
+    _record_reads(concerns, reader)
     return {
         "can_raise": can_raise_concern(reader, family, is_assigned=is_assigned),
         "can_read": readable,
         "concerns": concerns,
-        "receipts": list(selectors.family_receipts(reader, family)),
+        # Whoever may read the family's concerns reads every one of them: a receipt is for those who may not.
+        "receipts": [] if readable else list(selectors.family_receipts(reader, family)),
     }
 
 
+@audit.service(savepoint=False)
 def concerns_listed(*, concerns: Sequence[Concern], reader: User) -> int:
     """Record that a list showed someone these concerns (one statement for the whole list)."""
+    return _record_reads(concerns, reader)
+
+
+def _record_reads(concerns: Sequence[Concern], reader: User) -> int:
+    # The services that show concerns record them with this, in their own transaction.
     return audit.record_reads(instances=concerns, actor=reader, event=SafeguardingAuditEvent.CONCERN_READ)
 
 
@@ -227,9 +251,15 @@ def _check_date(occurred_on: datetime.date, concern: Concern) -> None:
         raise ActionNotAllowed(f"The date cannot be before the concern was raised ({raised_on:%-d %B %Y}).")
 
 
-def _step(concern: Concern, action: Action, actor: User, **fields: Any) -> ConcernStep:
+def _step(
+    concern: Concern, action: Action, actor: User, *, event: str, before: Concern | None = None, **fields: Any
+) -> ConcernStep:
+    """Write the timeline row and move the concern's status on, each with its entry. ``before`` is the concern's
+    snapshot when the service changed it already (marked urgent), so that one entry holds the whole change."""
     _check_date(fields["occurred_on"], concern)
+    before = before or audit.snapshot(concern)
     step = save_or_refuse(ConcernStep(concern=concern, recorded_by=actor, **fields))
+    audit.record_change(step, event=event, created=True, actor=actor)
     status = workflow.next_status(concern, action)
     if status != concern.status:
         concern.status = status
@@ -238,22 +268,33 @@ def _step(concern: Concern, action: Action, actor: User, **fields: Any) -> Conce
         if action == Action.CLOSE:
             concern.closed_at = timezone.now()
         concern.save(update_fields=["status", "reviewed_at", "closed_at"])
+    audit.record_change(concern, event=event, before=before, actor=actor)
     return step
 
 
-@transaction.atomic
+@audit.service
 def concern_review(
     *, concern: Concern, notes: str, urgent: bool, occurred_on: datetime.date, actor: User
 ) -> ConcernStep:
     """The first look by a safeguarding lead or the family's coordinator; they may mark the concern urgent."""
     concern = _locked(concern, Action.REVIEW, actor)
+    before = audit.snapshot(concern)
     if urgent and not concern.urgent:
         concern.urgent = True
         concern.save(update_fields=["urgent"])
-    return _step(concern, Action.REVIEW, actor, kind=StepKind.REVIEW, occurred_on=occurred_on, details=notes.strip())
+    return _step(
+        concern,
+        Action.REVIEW,
+        actor,
+        event=SafeguardingAuditEvent.CONCERN_REVIEWED,
+        before=before,
+        kind=StepKind.REVIEW,
+        occurred_on=occurred_on,
+        details=notes.strip(),
+    )
 
 
-@transaction.atomic
+@audit.service
 def concern_record_discussion(
     *,
     concern: Concern,
@@ -271,6 +312,7 @@ def concern_record_discussion(
         concern,
         Action.DISCUSS,
         actor,
+        event=SafeguardingAuditEvent.CONCERN_DISCUSSED,
         kind=StepKind.DISCUSSION,
         occurred_on=occurred_on,
         participants=participants.strip(),
@@ -279,7 +321,7 @@ def concern_record_discussion(
     )
 
 
-@transaction.atomic
+@audit.service
 def concern_record_no_discussion(
     *, concern: Concern, occurred_on: datetime.date, reason: str, actor: User
 ) -> ConcernStep:
@@ -292,13 +334,14 @@ def concern_record_no_discussion(
         concern,
         Action.NO_DISCUSSION,
         actor,
+        event=SafeguardingAuditEvent.CONCERN_NOT_DISCUSSED,
         kind=StepKind.NO_DISCUSSION,
         occurred_on=occurred_on,
         details=reason.strip(),
     )
 
 
-@transaction.atomic
+@audit.service
 def concern_decide(
     *, concern: Concern, decision: str, reason: str, occurred_on: datetime.date, actor: User
 ) -> ConcernStep:
@@ -312,6 +355,7 @@ def concern_decide(
         concern,
         Action.DECIDE,
         actor,
+        event=SafeguardingAuditEvent.CONCERN_DECIDED,
         kind=StepKind.DECISION,
         occurred_on=occurred_on,
         decision=decision,
@@ -336,6 +380,7 @@ def _referral_link(disclosure: Disclosure, proposal: consent_bases.Proposal) -> 
         concern,
         Action.REFER,
         proposal.actor,
+        event=SafeguardingAuditEvent.CONCERN_REFERRED,
         kind=StepKind.REFERRAL,
         occurred_on=disclosure.disclosed_on,
         details=disclosure.summary,
@@ -363,7 +408,7 @@ SAFEGUARDING_BASIS = consent_bases.Basis(
 )
 
 
-@transaction.atomic
+@audit.service
 def concern_refer(
     *,
     concern: Concern,
@@ -397,7 +442,7 @@ def concern_refer(
     return disclosure.concern_step
 
 
-@transaction.atomic
+@audit.service
 def follow_up_add(*, concern: Concern, action: str, due_on: datetime.date, owner: User, actor: User) -> FollowUp:
     """An action agreed on the concern, with who does it and when it is due."""
     concern = _locked(concern, Action.FOLLOW_UP, actor)
@@ -408,10 +453,12 @@ def follow_up_add(*, concern: Concern, action: str, due_on: datetime.date, owner
     follow_up = save_or_refuse(
         FollowUp(concern=concern, action=action.strip(), due_on=due_on, owner=owner, created_by=actor)
     )
+    audit.record_change(follow_up, event=SafeguardingAuditEvent.FOLLOW_UP_AGREED, created=True, actor=actor)
     _step(
         concern,
         Action.FOLLOW_UP,
         actor,
+        event=SafeguardingAuditEvent.FOLLOW_UP_AGREED,
         kind=StepKind.FOLLOW_UP,
         occurred_on=timezone.localdate(),
         follow_up=follow_up,
@@ -419,7 +466,7 @@ def follow_up_add(*, concern: Concern, action: str, due_on: datetime.date, owner
     return follow_up
 
 
-@transaction.atomic
+@audit.service
 def follow_up_complete(*, follow_up: FollowUp, done_on: datetime.date, notes: str, actor: User) -> FollowUp:
     """Mark a follow-up action done, with what came of it."""
     concern = _locked(follow_up.concern, Action.FOLLOW_UP, actor)
@@ -430,35 +477,48 @@ def follow_up_complete(*, follow_up: FollowUp, done_on: datetime.date, notes: st
         concern,
         Action.FOLLOW_UP,
         actor,
+        event=SafeguardingAuditEvent.FOLLOW_UP_DONE,
         kind=StepKind.FOLLOW_UP_DONE,
         occurred_on=done_on,
         details=notes.strip(),
         follow_up=follow_up,
     )
+    before = audit.snapshot(follow_up)
     follow_up.done_on = done_on
     follow_up.save(update_fields=["done_on"])
+    audit.record_change(follow_up, event=SafeguardingAuditEvent.FOLLOW_UP_DONE, before=before, actor=actor)
     return follow_up
 
 
-@transaction.atomic
+@audit.service
 def concern_close(*, concern: Concern, outcome: str, occurred_on: datetime.date, actor: User) -> ConcernStep:
     """Close the concern with its outcome, once nothing on the timeline is outstanding. It is kept, never deleted."""
     concern = _locked(concern, Action.CLOSE, actor)
     if not outcome.strip():
         raise ActionNotAllowed("Say what the outcome was.")
-    return _step(concern, Action.CLOSE, actor, kind=StepKind.CLOSURE, occurred_on=occurred_on, details=outcome.strip())
+    return _step(
+        concern,
+        Action.CLOSE,
+        actor,
+        event=SafeguardingAuditEvent.CONCERN_CLOSED,
+        kind=StepKind.CLOSURE,
+        occurred_on=occurred_on,
+        details=outcome.strip(),
+    )
 
 
+@audit.service(savepoint=False)
 def chronology_read(*, family: Family, reader: User) -> list[Any]:
     """The family's chronology for the screen; each concern on it is recorded as read."""
     if not can_see_concerns_of(reader, family):
         raise ActionNotAllowed("Only a safeguarding lead or the family's coordinator can read the chronology.")
     entries = selectors.chronology(reader, family)
     concerns = {entry.concern.pk: entry.concern for entry in entries if entry.concern is not None}
-    concerns_listed(concerns=list(concerns.values()), reader=reader)
+    _record_reads(list(concerns.values()), reader)
     return entries
 
 
+@audit.service
 def chronology_print(*, family: Family, actor: User) -> bytes:
     """The chronology as a PDF for a case conference; the print is recorded with the document's SHA-256."""
     entries = chronology_read(family=family, reader=actor)
@@ -491,3 +551,40 @@ def referral_decision_recipients_hint(decision: str) -> str:
     if decision in REFERRAL_DECISIONS:
         return "children's social care (MASH)"
     return "children's social care (MASH) or the police"
+
+
+# --- Retention: after the youngest child concerned is 25 (safeguarding.retention) --------------------------------
+
+
+@audit.service
+def concern_anonymise(*, concern: Concern, today: datetime.date, actor: User | None = None) -> bool:
+    """Anonymise a concern once its family's records are past retention, which for a family with concerns is never
+    before the day after the youngest child concerned is 25 (``retain_until``; ``safeguarding.retention``).
+
+    The account becomes "[anonymised]" and the time of day is cleared; follow-up actions are anonymised. Timeline
+    steps are never changed, so they are deleted, each in the audit log (the database allows it only after
+    ``retain_until``). The concern's row stays, with its category, dates, urgency and status, for the figures; the
+    disclosure register keeps any referral, anonymised with the family's consents. Answers False, changing
+    nothing, when the family is no longer past retention (a hold placed meanwhile).
+    """
+    if not family_retention.lock_if_past_retention(concern.family_id, today):
+        return False
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.retain_until >= today:
+        return False
+    for step in ConcernStep.objects.filter(concern=concern).order_by("pk"):
+        audit.record_change(
+            step, event=AuditEvent.RETENTION_ANONYMISED, deleted=True, actor=actor, family_pk=concern.family_id
+        )
+        step.delete()
+    for follow_up in FollowUp.objects.select_for_update().filter(concern=concern).order_by("pk"):
+        record_anonymise(
+            record=follow_up, values={"action": core_retention.ANONYMISED}, actor=actor, family_pk=concern.family_id
+        )
+    record_anonymise(
+        record=concern,
+        values={"account": core_retention.ANONYMISED, "observed_time": None},
+        actor=actor,
+        family_pk=concern.family_id,
+    )
+    return True

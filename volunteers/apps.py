@@ -7,9 +7,11 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from families import hooks as family_hooks
         from homestart import hooks
-        from volunteers import audit, services
+        from volunteers import audit, reminders, retention, services
 
         audit.register()
+        retention.register()
+        reminders.register()
         hooks.account_created.subscribe(services.account_created)
         hooks.account_role_changed.subscribe(services.account_role_changed)
         family_hooks.coordinator_changed.subscribe(services.supervision_parts_follow_coordinator)

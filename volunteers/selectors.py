@@ -5,6 +5,7 @@ permissions only (no superuser or global bypass; docs/adr/0005).
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,6 +142,26 @@ def volunteer_records(user: User, *, available_only: bool = False) -> QuerySet[U
     return volunteers
 
 
+def supervision_due_on(
+    last_supervised_on: datetime.date | None, date_joined: datetime.datetime, interval_days: int
+) -> datetime.date:
+    """The day a volunteer's next one-to-one supervision is due: the scheme's interval after their last session,
+    or after the day they joined when they have had none. Overdue once that day has passed."""
+    return (last_supervised_on or timezone.localdate(date_joined)) + datetime.timedelta(days=interval_days)
+
+
+def supervision_due_dates() -> Iterator[tuple[int, int, datetime.date]]:
+    """Every active volunteer of every scheme, with their scheme and the day their supervision is due (one query):
+    what the reminders read (volunteers.reminders)."""
+    volunteers = (
+        User.objects.filter(role=Role.VOLUNTEER, is_active=True)
+        .annotate(last_supervised_on=_last_supervised_on())
+        .values_list("pk", "scheme_id", "scheme__supervision_interval_days", "date_joined", "last_supervised_on")
+    )
+    for pk, scheme_id, interval_days, date_joined, last_supervised_on in volunteers:
+        yield pk, scheme_id, supervision_due_on(last_supervised_on, date_joined, interval_days)
+
+
 @dataclass(frozen=True)
 class DueForSupervision:
     volunteer: User
@@ -164,7 +185,7 @@ def volunteers_due_for_supervision(user: User) -> list[DueForSupervision]:
         DueForSupervision(
             volunteer=volunteer,
             last_supervised_on=volunteer.last_supervised_on,
-            due_on=(volunteer.last_supervised_on or timezone.localdate(volunteer.date_joined)) + interval,
+            due_on=supervision_due_on(volunteer.last_supervised_on, volunteer.date_joined, interval.days),
         )
         for volunteer in volunteers
     ]

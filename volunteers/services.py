@@ -1,7 +1,9 @@
 """Every write about volunteers: their records, one-to-one supervision (P9) and volunteer group meetings (P8).
 
-Each service checks the rule it enforces, runs in one transaction, and leaves its audit trail: record changes
-through django-auditlog's signals, reads of supervision records and permission changes alongside.
+Each service checks the rule it enforces, runs in one transaction (``@audit.service``) and writes its own audit
+entries in it: one for every record it creates, changes or removes, with the event of the service, and one for
+every supervision record read. Permission rows are not audited themselves: the record that grants them says who
+may read it.
 """
 
 import datetime
@@ -9,15 +11,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from families import retention as family_retention
 from families.models import Assignment, Family
 from homestart import audit
+from homestart import retention as core_retention
 from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import Role, Scheme, User
 from homestart.permissions import is_scheme_coordinator
+from homestart.services import record_anonymise, user_anonymise
+from volunteers import retention
 from volunteers.audit import VolunteerAuditEvent
 from volunteers.guard import family_identifiers_in, refusal_message
 from volunteers.models import (
@@ -46,6 +51,9 @@ from volunteers.selectors import (
     supervision_parts_for_user,
 )
 
+# Public functions here that write nothing: the rules ``families.services.assignment_start`` asks.
+WRITES_NOTHING = ("assignment_refusal", "assignment_warning")
+
 
 def _require_volunteer_manager(actor: User, profile: VolunteerProfile) -> None:
     if not can_manage_volunteers(actor, profile.user):
@@ -60,21 +68,25 @@ def _not_in_future(day: datetime.date, what: str) -> None:
 # --- Volunteer records -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.service
 def volunteer_profile_create(*, user: User) -> VolunteerProfile:
-    """Give a new volunteer an empty profile (called when the account is created)."""
+    """Give a new volunteer an empty profile (called when the account is created, or becomes a volunteer's; the
+    audit entry names whoever is acting on the page)."""
     if user.role != Role.VOLUNTEER:
         raise ActionNotAllowed("Only volunteers have a volunteer profile.")
-    profile = VolunteerProfile(user=user)
-    return save_or_refuse(profile)
+    profile = save_or_refuse(VolunteerProfile(user=user))
+    audit.record_change(profile, event=VolunteerAuditEvent.VOLUNTEER_RECORD_CREATED, created=True)
+    return profile
 
 
+@audit.service
 def account_created(*, user: User) -> None:
     """Subscribed to ``homestart.hooks.account_created``: a new volunteer account gets its empty profile."""
     if user.role == Role.VOLUNTEER:
         volunteer_profile_create(user=user)
 
 
+@audit.service
 def account_role_changed(*, user: User, previous_role: str) -> None:
     """Subscribed to ``homestart.hooks.account_role_changed``: someone who becomes a volunteer gets an empty profile
     (one who was a volunteer before keeps the profile they had)."""
@@ -119,7 +131,7 @@ def assignment_warning(*, volunteer: User, family: Family) -> str | None:
     return warning
 
 
-@transaction.atomic
+@audit.service
 def volunteer_profile_update(
     *,
     profile: VolunteerProfile,
@@ -134,14 +146,17 @@ def volunteer_profile_update(
     if dbs_issued_on and dbs_renewal_due and dbs_renewal_due <= dbs_issued_on:
         raise ActionNotAllowed("The DBS renewal date must be after the issue date.")
     profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    before = audit.snapshot(profile)
     profile.dbs_certificate_number = dbs_certificate_number.strip()
     profile.dbs_issued_on = dbs_issued_on
     profile.dbs_renewal_due = dbs_renewal_due
     profile.preparation_course_completed_on = preparation_course_completed_on
-    return save_or_refuse(profile)
+    save_or_refuse(profile)
+    audit.record_change(profile, event=VolunteerAuditEvent.VOLUNTEER_CHECKS_RECORDED, before=before, actor=actor)
+    return profile
 
 
-@transaction.atomic
+@audit.service
 def volunteer_availability_update(
     *,
     profile: VolunteerProfile,
@@ -156,10 +171,13 @@ def volunteer_availability_update(
     if not 1 <= max_families <= MOST_FAMILIES_AT_ONCE:
         raise ActionNotAllowed(f"A volunteer can support between 1 and {MOST_FAMILIES_AT_ONCE} families at once.")
     profile = VolunteerProfile.objects.select_for_update().get(pk=profile.pk)
+    before = audit.snapshot(profile)
     profile.available_for_new_family = available_for_new_family
     profile.available_times = available_times.strip()
     profile.max_families = max_families
-    return save_or_refuse(profile)
+    save_or_refuse(profile)
+    audit.record_change(profile, event=VolunteerAuditEvent.VOLUNTEER_AVAILABILITY_CHANGED, before=before, actor=actor)
+    return profile
 
 
 # --- One-to-one supervision (P9) ------------------------------------------------------------------------------
@@ -180,7 +198,7 @@ class AgreedAction(NamedTuple):
     family: Family | None = None
 
 
-@transaction.atomic
+@audit.service
 def supervision_interval_set(*, scheme: Scheme, weeks: int, actor: User) -> Scheme:
     """A coordinator of the scheme sets how often its volunteers need one-to-one supervision (1 to 52 weeks)."""
     if not is_scheme_coordinator(actor, scheme.pk):
@@ -188,8 +206,11 @@ def supervision_interval_set(*, scheme: Scheme, weeks: int, actor: User) -> Sche
     if not 1 <= weeks <= 52:
         raise ActionNotAllowed("Supervision must be due every 1 to 52 weeks.")
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    before = audit.snapshot(scheme)
     scheme.supervision_interval_days = weeks * 7
-    return save_or_refuse(scheme)
+    save_or_refuse(scheme)
+    audit.record_change(scheme, event=VolunteerAuditEvent.SUPERVISION_INTERVAL_CHANGED, before=before, actor=actor)
+    return scheme
 
 
 def _check_families_discussed(volunteer: User, held_on: datetime.date, families: Sequence[Family]) -> None:
@@ -223,7 +244,7 @@ def _check_actions(actions: Sequence[AgreedAction], held_on: datetime.date, fami
             )
 
 
-@transaction.atomic
+@audit.service
 def supervision_record(
     *,
     volunteer: User,
@@ -244,31 +265,37 @@ def supervision_record(
     families = [Family.objects.select_related("lead_coordinator").get(pk=item.family.pk) for item in discussed]
     _check_families_discussed(volunteer, held_on, families)
     _check_actions(actions, held_on, families)
+    event = VolunteerAuditEvent.SUPERVISION_RECORDED
     session = save_or_refuse(
         SupervisionSession(
             scheme_id=volunteer.scheme_id, volunteer=volunteer, coordinator=actor, held_on=held_on, notes=notes.strip()
         )
     )
+    audit.record_change(session, event=event, created=True, actor=actor)
     for person in (volunteer, actor):
         assign_perm(VIEW_SESSION, person, session)
     for family, item in zip(families, discussed, strict=True):
         part = save_or_refuse(SupervisionFamily(session=session, family=family, notes=item.notes.strip()))
+        audit.record_change(part, event=event, created=True, actor=actor)
         for person in {volunteer, actor, family.lead_coordinator} - {None}:
             assign_perm(VIEW_PART, person, part)
     families_by_pk = {family.pk: family for family in families}
     for action in actions:
         family = families_by_pk[action.family.pk] if action.family is not None else None
-        save_or_refuse(
+        agreed = save_or_refuse(
             SupervisionAction(session=session, text=action.text.strip(), due_on=action.due_on, family=family)
         )
+        audit.record_change(agreed, event=event, created=True, actor=actor)
     return session
 
 
+@audit.service
 def supervision_parts_follow_coordinator(*, family: Family, previous: User | None, coordinator: User) -> None:
     """When a family's lead coordinator changes, the parts of supervision records about it change reader with it.
 
     Subscribed to ``families.hooks.coordinator_changed``, so it runs inside ``family_change_coordinator``'s
-    transaction. The previous coordinator keeps the parts of sessions they held themselves.
+    transaction, whose entry on the family (its new coordinator) records the change: only permission rows change
+    here. The previous coordinator keeps the parts of sessions they held themselves.
     """
     parts = SupervisionFamily.objects.filter(family=family)
     if previous is not None:
@@ -276,7 +303,7 @@ def supervision_parts_follow_coordinator(*, family: Family, previous: User | Non
     assign_perm(VIEW_PART, coordinator, parts)
 
 
-@transaction.atomic
+@audit.service
 def supervision_action_complete(*, action: SupervisionAction, actor: User) -> SupervisionAction:
     """The volunteer or the coordinator of the session marks an agreed action done, today."""
     action = SupervisionAction.objects.select_for_update().select_related("session").get(pk=action.pk)
@@ -284,8 +311,11 @@ def supervision_action_complete(*, action: SupervisionAction, actor: User) -> Su
         raise ActionNotAllowed("Only the volunteer and the coordinator of the session can mark its actions done.")
     if action.done_on is not None:
         raise ActionNotAllowed(f"This action was already marked done on {action.done_on:%-d %B %Y}.")
+    before = audit.snapshot(action)
     action.done_on = timezone.localdate()
-    return save_or_refuse(action)
+    save_or_refuse(action)
+    audit.record_change(action, event=VolunteerAuditEvent.SUPERVISION_ACTION_DONE, before=before, actor=actor)
+    return action
 
 
 @dataclass(frozen=True)
@@ -303,7 +333,7 @@ def _record_reads(instances: Iterable[Any], reader: User) -> None:
 # (which would cost two more queries on every family page).
 
 
-@transaction.atomic(savepoint=False)
+@audit.service(savepoint=False)
 def supervision_session_read(*, session: SupervisionSession, reader: User) -> SupervisionRecord:
     """A whole supervision record (loaded through the selector, so the reader took part), its reads audited: one
     entry for the session (its general notes and actions) and one for each family's part."""
@@ -319,7 +349,7 @@ def supervision_session_read(*, session: SupervisionSession, reader: User) -> Su
     return SupervisionRecord(session=session, parts=parts, actions=actions)
 
 
-@transaction.atomic(savepoint=False)
+@audit.service(savepoint=False)
 def supervision_parts_read(*, family: Family, reader: User, limit: int = 20) -> list[SupervisionFamily]:
     """What was said about a family in supervision that the reader may see (with the actions agreed about it),
     newest first, one audit entry per part read."""
@@ -328,7 +358,7 @@ def supervision_parts_read(*, family: Family, reader: User, limit: int = 20) -> 
     return parts
 
 
-@transaction.atomic(savepoint=False)
+@audit.service(savepoint=False)
 def open_actions_read(*, reader: User) -> list[SupervisionAction]:
     """A volunteer's open supervision actions, soonest due first, one audit entry per action read."""
     actions = list(open_actions_for_volunteer(reader))
@@ -382,7 +412,7 @@ def _check_meeting(
     _refuse_family_identifiers(scheme_id, topics=topics, notes=notes)
 
 
-@transaction.atomic
+@audit.service
 def group_meeting_record(
     *,
     held_on: datetime.date,
@@ -404,17 +434,20 @@ def group_meeting_record(
         notes=notes,
         actor=actor,
     )
+    event = VolunteerAuditEvent.GROUP_MEETING_RECORDED
     meeting = save_or_refuse(
         GroupMeeting(
             scheme_id=scheme_id, held_on=held_on, facilitator=facilitator, topics=topics.strip(), notes=notes.strip()
         )
     )
+    audit.record_change(meeting, event=event, created=True, actor=actor)
     for person in {person.pk: person for person in attendees}.values():
-        save_or_refuse(GroupMeetingAttendee(meeting=meeting, volunteer=person))
+        attendee = save_or_refuse(GroupMeetingAttendee(meeting=meeting, volunteer=person))
+        audit.record_change(attendee, event=event, created=True, actor=actor)
     return meeting
 
 
-@transaction.atomic
+@audit.service
 def group_meeting_update(
     *,
     meeting: GroupMeeting,
@@ -436,17 +469,69 @@ def group_meeting_update(
         notes=notes,
         actor=actor,
     )
+    event = VolunteerAuditEvent.GROUP_MEETING_CORRECTED
+    before = audit.snapshot(meeting)
     meeting.held_on = held_on
     meeting.facilitator = facilitator
     meeting.topics = topics.strip()
     meeting.notes = notes.strip()
     save_or_refuse(meeting)
+    audit.record_change(meeting, event=event, before=before, actor=actor)
     wanted = {person.pk: person for person in attendees}
     for row in meeting.attendances.all():
         if row.volunteer_id not in wanted:
-            row.delete()  # one by one, so each removal is in the audit log
+            audit.record_change(row, event=event, deleted=True, actor=actor)  # while the row still has its id
+            row.delete()
         else:
             del wanted[row.volunteer_id]
     for person in wanted.values():
-        save_or_refuse(GroupMeetingAttendee(meeting=meeting, volunteer=person))
+        attendee = save_or_refuse(GroupMeetingAttendee(meeting=meeting, volunteer=person))
+        audit.record_change(attendee, event=event, created=True, actor=actor)
     return meeting
+
+
+# --- Retention (volunteers.retention) --------------------------------------------------------------------------
+
+
+@audit.service
+def volunteer_anonymise(*, volunteer: User, today: datetime.date, actor: User | None = None) -> bool:
+    """Anonymise a volunteer who left more than ``RETENTION["volunteer_years"]`` ago: their DBS certificate number
+    and availability, the general notes and the actions not about a family of their supervision, then their
+    account (``homestart.services.user_anonymise``). What supervision says about a family follows that family's
+    retention instead. Answers False, changing nothing, when the volunteer is no longer due (reactivated)."""
+    User.objects.select_for_update().filter(pk=volunteer.pk).first()
+    if not retention.volunteers_due(today).filter(pk=volunteer.pk).exists():
+        return False
+    text = core_retention.anonymised_text
+    profile = VolunteerProfile.objects.select_for_update().filter(user=volunteer).first()
+    if profile is not None:
+        record_anonymise(
+            record=profile,
+            values={
+                "dbs_certificate_number": text(profile.dbs_certificate_number),
+                "available_times": text(profile.available_times),
+            },
+            actor=actor,
+        )
+    sessions = SupervisionSession.objects.select_for_update().filter(volunteer=volunteer).order_by("pk")
+    for session in sessions:
+        record_anonymise(record=session, values={"notes": text(session.notes)}, actor=actor)
+    for action in SupervisionAction.objects.select_for_update().filter(session__volunteer=volunteer, family=None):
+        record_anonymise(record=action, values={"text": core_retention.ANONYMISED}, actor=actor)
+    user_anonymise(user=volunteer, actor=actor, today=today)
+    return True
+
+
+@audit.service
+def supervision_about_family_anonymise(*, family: Family, today: datetime.date, actor: User | None = None) -> bool:
+    """Anonymise what supervision says about a family past its retention: the family's part of each session and
+    the actions about it. The sessions stay, so a volunteer's supervision still counts. Answers False, changing
+    nothing, when the family is no longer past retention (a hold placed meanwhile)."""
+    if not family_retention.lock_if_past_retention(family.pk, today):
+        return False
+    text = core_retention.anonymised_text
+    for part in SupervisionFamily.objects.select_for_update().filter(family=family).order_by("pk"):
+        record_anonymise(record=part, values={"notes": text(part.notes)}, actor=actor, family_pk=family.pk)
+    for action in SupervisionAction.objects.select_for_update().filter(family=family).order_by("pk"):
+        record_anonymise(record=action, values={"text": core_retention.ANONYMISED}, actor=actor, family_pk=family.pk)
+    return True

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from families import selectors as family_selectors
 from homestart.decorators import coordinator_required, volunteer_required
 from homestart.exceptions import ActionNotAllowed
-from volunteers import selectors, services
+from volunteers import home, selectors, services
 from volunteers.forms import AvailabilityForm, VolunteerProfileForm
 from volunteers.models import VolunteerProfile
 from volunteers.selectors import load_profile
@@ -43,7 +43,14 @@ def my_families(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "volunteers/my_families.html",
-        {"families": families, "profile": profile, "dbs_due_soon": dbs_due_soon, "visit_gap_days": VISIT_GAP_DAYS},
+        {
+            "families": families,
+            "profile": profile,
+            "dbs_due_soon": dbs_due_soon,
+            "visit_gap_days": VISIT_GAP_DAYS,
+            # What apps above add for the volunteer (volunteers.home): outcome assessments due, say.
+            "panels": home.loaded_panels(request.user),
+        },
     )
 
 

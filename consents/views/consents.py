@@ -13,6 +13,7 @@ from consents.forms import ConsentRefusedForm, ConsentRequestForm, ConsentSigned
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.selectors import load_consent
 from consents.views._common import GET, GET_POST, POST, pdf_attachment, posted, posted_files
+from documents import selectors as document_selectors
 from families import selectors as family_selectors
 from families.models import Family, MemberKind
 from families.selectors import load_family
@@ -108,8 +109,16 @@ def consent_detail(request: HttpRequest, consent: Consent) -> HttpResponse:
             "consent": consent,
             "family": consent.family,
             "in_force": services.consent_in_force(consent, timezone.localdate()),
-            "has_scan": any(event.scan_id for event in consent.events.all()),
+            "has_scan": any(event.scan_id and event.scan.file for event in consent.events.all()),
+            # The scan's file deleted under retention; its row, and the fingerprint of what was signed, stay.
+            "scan_removed": any(event.scan_id and not event.scan.file for event in consent.events.all()),
             "can_share_under": consent.status == ConsentStatus.SIGNED and consent.purpose != Purpose.PHOTOGRAPHS,
+            # What a letter printed now names, and may be printed with (P13).
+            "documents_in_force": (
+                document_selectors.in_force(consent.family.scheme_id)
+                if consent.status == ConsentStatus.AWAITING_SIGNATURE
+                else []
+            ),
         },
     )
 
@@ -118,13 +127,18 @@ def consent_detail(request: HttpRequest, consent: Consent) -> HttpResponse:
 @coordinator_required
 @load_consent
 def letter(request: HttpRequest, consent: Consent) -> HttpResponse:
-    """The consent's letter as a PDF download. A POST: every print is recorded (SECURITY 14, 17)."""
+    """The consent's letter as a PDF download, followed by the scheme's documents in force when the coordinator ticked
+    that box. A POST: every print is recorded (SECURITY 14, 17)."""
+    with_documents = request.POST.get("with_documents") == "yes"
     try:
-        _letter, document = services.consent_letter_reprint(consent=consent, actor=request.user)
+        _letter, document = services.consent_letter_reprint(
+            consent=consent, actor=request.user, with_documents=with_documents
+        )
     except ActionNotAllowed as exc:
         messages.error(request, exc.message)
         return redirect("consents:consent_detail", pk=consent.pk)
-    return pdf_attachment(document, f"{consent.family.reference}-consent-letter-{consent.pk}.pdf")
+    suffix = "-with-documents" if with_documents else ""
+    return pdf_attachment(document, f"{consent.family.reference}-consent-letter-{consent.pk}{suffix}.pdf")
 
 
 @GET_POST
@@ -221,7 +235,7 @@ def scan(request: HttpRequest, consent: Consent) -> FileResponse:
     """The signed letter's scan, as a download, after the password or a code in the last 10 minutes (SECURITY
     10); every download is in the audit log (SECURITY 16, 17)."""
     stored = selectors.latest_scan(consent)
-    if stored is None:
+    if stored is None or not stored.file:  # none, or its file removed under retention
         raise Http404("No scan for this consent")
     try:
         handle = stored.file.open("rb")

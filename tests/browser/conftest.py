@@ -59,8 +59,11 @@ def capture(page: Any, path: str, *, full_page: bool = True) -> None:
     """Save a screenshot to look at. Chromium sometimes cannot capture a whole long page (a protocol error, more
     often on a loaded machine); a screenshot is for people to read, never what a test checks, so such a page is
     captured as far as the window shows instead of failing the test."""
-    from playwright.sync_api import Error
+    from playwright.sync_api import Error, Locator
 
+    if isinstance(page, Locator):  # one element: as large as it is
+        page.screenshot(path=path)
+        return
     try:
         page.screenshot(path=path, full_page=full_page)
     except Error:

@@ -215,7 +215,7 @@ def test_coordinator_asks_for_consent_uploads_it_and_sends_support_notices(
     expect(consents).not_to_contain_text("have not been told that support was agreed")
     expect(consents.locator(".card")).to_have_count(1)
     consents.scroll_into_view_if_needed()
-    capture(consents, str(screenshots / "22-family-consents.png"), full_page=False)
+    capture(consents, str(screenshots / "22-family-consents.png"))
 
     # 5. The scheme's register, from the navigation: both notices, shared under the signed consent.
     with page.expect_navigation():

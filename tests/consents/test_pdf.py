@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from consents import services
+from consents.audit import ConsentAuditEvent
 from consents.models import Category, Letter, LetterKind, Purpose
 from families import services as family_services
 from families.models import AgencyKind, MemberKind, Professional, ReferralOutcome
@@ -406,11 +407,17 @@ def test_letter_row_records_printer_time_hash_and_audit_entry(letter_world: Any,
     assert before <= letter.printed_at <= timezone.now()
     assert letter.sha256 == hashlib.sha256(document).hexdigest()
     assert letter.family == world.family
-    assert AuditEntry.objects.filter(
+    entry = AuditEntry.objects.get(
         content_type=ContentType.objects.get_for_model(Letter),
         object_pk=str(letter.pk),
         action=AuditEntry.Action.CREATE,
-    ).exists()
+    )
+    assert (entry.event, entry.actor, entry.family_pk) == (
+        ConsentAuditEvent.LETTER_PRINTED,
+        world.coordinator,
+        world.family.pk,
+    )
+    assert entry.additional_data == {"sha256": letter.sha256}
 
 
 def test_reprint_is_a_new_letter_row_with_its_own_hash(letter_world: Any) -> None:

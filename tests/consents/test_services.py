@@ -80,6 +80,11 @@ def test_P1_disclosure_is_audited_with_actor(consent_world: Any) -> None:
         content_type__model="disclosure", object_pk=str(disclosure.pk), action=AuditEntry.Action.CREATE
     )
     assert entry.changes["basis"][1] == "consent"
+    assert (entry.event, entry.actor, entry.family_pk) == (
+        ConsentAuditEvent.DISCLOSURE_RECORDED,
+        consent_world.coordinator,
+        consent_world.family.pk,
+    )
 
 
 # P2 ------------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families import selectors, services
+from families.audit import FamilyAuditEvent
 from families.models import Agency, AgencyKind, Family, Professional, Referral
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry
@@ -36,11 +37,13 @@ def _helen(world: Any) -> Professional:
     return Professional.objects.select_related("agency").get(agency__scheme=world.scheme, name="Helen Price")
 
 
-def _changes(instance: Any) -> list[dict[str, Any]]:
+def _changes(instance: Any, event: str) -> list[dict[str, Any]]:
+    """The changes audited about ``instance`` under the service's event."""
     entries = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_pk=str(instance.pk),
         action=AuditEntry.Action.UPDATE,
+        event=event,
     )
     return [entry.changes_dict for entry in entries]
 
@@ -79,6 +82,14 @@ def test_coordinators_and_administrators_of_the_scheme_add_professionals(world: 
         content_type=ContentType.objects.get_for_model(Professional),
         object_pk=str(professional.pk),
         action=AuditEntry.Action.CREATE,
+        event=FamilyAuditEvent.PROFESSIONAL_ADDED,
+        actor=getattr(world, who),
+    ).exists()
+    assert AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Agency),
+        object_pk=str(professional.agency_id),
+        action=AuditEntry.Action.CREATE,
+        event=FamilyAuditEvent.AGENCY_ADDED,
     ).exists()
 
 
@@ -135,7 +146,7 @@ def test_agency_update_corrects_details_audited_and_refuses_a_name_already_taken
     )
 
     assert updated.name == "North Health Visiting Service" and updated.phone == "023 9200 1111"
-    assert any("name" in change and "phone" in change for change in _changes(agency))
+    assert any("name" in change and "phone" in change for change in _changes(agency, FamilyAuditEvent.AGENCY_CHANGED))
     with pytest.raises(ActionNotAllowed, match="already has an agency called lake road gp practice"):
         services.agency_update(agency=agency, name="lake road gp practice", kind=AgencyKind.GP, actor=world.coordinator)
     assert Agency.objects.get(pk=agency.pk).name == "North Health Visiting Service"
@@ -157,7 +168,7 @@ def test_professional_update_moves_them_to_an_active_agency_only(world: Any) -> 
         actor=world.coordinator,
     )
     assert (moved.name, moved.agency, moved.email) == ("Helen Price-Jones", gp.agency, "helen@nhs.example")
-    assert _changes(helen), "the change is in the audit log"
+    assert _changes(helen, FamilyAuditEvent.PROFESSIONAL_CHANGED), "the change is in the audit log"
     for agency, message in [(retired.agency, "Closed Clinic is retired"), (theirs.agency, "this scheme's directory")]:
         with pytest.raises(ActionNotAllowed, match=message):
             services.professional_update(
@@ -177,7 +188,7 @@ def test_retiring_never_deletes_and_is_audited(world: Any) -> None:
     family = Family.objects.get(pk=family.pk)
     assert family.health_visitor == helen  # old records keep them
     assert Referral.objects.get(family=family).referrer == helen
-    assert any("retired_on" in change for change in _changes(helen))
+    assert any("retired_on" in change for change in _changes(helen, FamilyAuditEvent.PROFESSIONAL_RETIRED))
     with pytest.raises(ActionNotAllowed, match="already retired"):
         services.professional_retire(professional=helen, actor=world.coordinator)
 
@@ -193,7 +204,7 @@ def test_a_retired_agency_retires_its_people_for_choosing_and_takes_nobody_new(w
         _add(world, "New Person", agency="NORTH health visiting team")
     with pytest.raises(ActionNotAllowed, match="already retired"):
         services.agency_retire(agency=helen.agency, actor=world.coordinator)
-    assert any("retired_on" in change for change in _changes(helen.agency))
+    assert any("retired_on" in change for change in _changes(helen.agency, FamilyAuditEvent.AGENCY_RETIRED))
 
 
 @pytest.mark.parametrize("retire", ["professional", "agency"])

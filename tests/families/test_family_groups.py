@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families import selectors, services
+from families.audit import FamilyAuditEvent
 from families.forms import FamilyGroupForm
 from families.models import FamilyGroupAttendance, FamilyGroupHelper, FamilyGroupSession, FamilyStatus
 from homestart.exceptions import ActionNotAllowed
@@ -83,8 +84,15 @@ def test_coordinator_records_and_corrects_a_session(world: Any) -> None:
     assert (group.venue, list(group.families.all()), list(group.helpers.all())) == ("Library", [nowak], [world.dsl])
     deleted = AuditEntry.objects.filter(action=AuditEntry.Action.DELETE, content_type__app_label="families")
     assert {entry.content_type.model for entry in deleted} == {"familygroupattendance", "familygrouphelper"}
+    assert {entry.event for entry in deleted} == {FamilyAuditEvent.FAMILY_GROUP_CORRECTED}
     created = AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, content_type__model="familygroupattendance")
     assert created.count() == 2
+    # Each attendance's entries are about the family who came (or no longer did).
+    assert {(entry.event, entry.family_pk) for entry in created} == {
+        (FamilyAuditEvent.FAMILY_GROUP_RECORDED, world.family.pk),
+        (FamilyAuditEvent.FAMILY_GROUP_RECORDED, nowak.pk),
+    }
+    assert deleted.get(content_type__model="familygroupattendance").family_pk == world.family.pk
     assert all("Okafor" not in str(entry.changes) + entry.object_repr for entry in created)
 
 

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from families import selectors, services
+from families.audit import FamilyAuditEvent
 from families.models import (
     AgencyKind,
     Family,
@@ -78,6 +79,7 @@ def test_a_move_is_recorded_and_audited_with_the_personal_values_masked(world: A
     )
     entry = _updates(family)[-1]
     assert entry.actor_id == world.coordinator.pk
+    assert (entry.event, entry.family_pk) == (FamilyAuditEvent.FAMILY_DETAILS_CHANGED, family.pk)
     for field in ("address", "postcode", "phone", "preferred_language"):
         assert entry.changes[field] == [MASK, MASK], field
     assert "New Street" not in str(entry.changes) and "PO4" not in str(entry.changes)
@@ -162,6 +164,7 @@ def test_a_baby_on_the_way_is_born_and_keeps_the_same_record(world: Any) -> None
         services.household_member_born(member=baby, date_of_birth=days_ago(1), actor=world.coordinator)
     (entry,) = _updates(baby)
     assert entry.changes["date_of_birth"] == [MASK, MASK] and entry.changes["first_name"] == [MASK, MASK]
+    assert (entry.event, entry.family_pk) == (FamilyAuditEvent.CHILD_BORN, baby.family_id)
 
 
 def test_a_birth_cannot_be_recorded_in_the_future(world: Any) -> None:
@@ -253,6 +256,7 @@ def test_support_opens_a_period_on_the_accepted_referral_and_ending_closes_it(wo
     )
     (entry,) = _updates(period)
     assert entry.changes["end_reason"] == [MASK, MASK]
+    assert (entry.event, entry.family_pk) == (FamilyAuditEvent.SUPPORT_ENDED, family.pk)
 
 
 def test_an_ended_family_comes_back_on_the_same_record_and_reference(world: Any) -> None:

@@ -110,6 +110,11 @@ def test_a_correction_is_audited_with_its_text_masked(world: Any) -> None:
     )
     assert entry.changes["text"] == ["[not recorded]", "[not recorded]"]
     assert entry.changes["corrects"][1] == str(note.pk)
+    assert (entry.event, entry.actor, entry.family_pk) == (
+        FamilyAuditEvent.NOTE_CORRECTED,
+        world.volunteer,
+        world.family.pk,
+    )
     for audit_entry in AuditEntry.objects.all():
         blob = " ".join(
             str(value)

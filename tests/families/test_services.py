@@ -33,9 +33,62 @@ def test_referral_creates_referred_family_with_scheme_reference(world: Any) -> N
     assert family.lead_coordinator == world.coordinator
     assert family.members.count() == 2
     entry = _entries_for(family, AuditEntry.Action.CREATE).get()
-    assert entry.actor is None or entry.actor == world.coordinator
+    assert (entry.actor, entry.event, entry.family_pk) == (
+        world.coordinator,
+        FamilyAuditEvent.REFERRAL_RECEIVED,
+        family.pk,
+    )
     assert entry.changes["family_name"] == ["[not recorded]", "[not recorded]"]
     assert "Nowak" not in str(entry.changes)
+
+
+def _trail(family: Family, since: int) -> list[tuple[str, int, str]]:
+    """What the log says happened to the family after entry ``since``: (model, action, event), in order."""
+    return [
+        (entry.content_type.model, entry.action, entry.event)
+        for entry in AuditEntry.objects.filter(pk__gt=since, family_pk=family.pk).order_by("pk")
+    ]
+
+
+def test_every_row_a_service_writes_gets_an_entry_with_the_services_event(world: Any) -> None:
+    """From referral to the end of support: the family, each household member, the referral, the assignment, the
+    support period, the visit and its note each have their own entry, named for what the coordinator or volunteer
+    did, about the family, by the person who did it."""
+    create, update = AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE
+    event = FamilyAuditEvent
+    start = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    family = make_family(world.coordinator, "Nowak", accept=False)
+    assert _trail(family, start) == [
+        ("family", create, event.REFERRAL_RECEIVED),
+        ("householdmember", create, event.MEMBER_ADDED),
+        ("householdmember", create, event.MEMBER_ADDED),
+        ("referral", create, event.REFERRAL_RECEIVED),
+    ]
+    steps = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    services.referral_decide(referral=family.referrals.get(), outcome=ReferralOutcome.ACCEPTED, actor=world.dsl)
+    services.assignment_start(family=family, volunteer=world.other_volunteer, started_on=TODAY(), actor=world.dsl)
+    log_visit(family, world.other_volunteer, note="A first visit.", days_ago=0)
+    services.family_end_support(family=family, ended_on=TODAY(), reason="Goals reached.", actor=world.dsl)
+    assert _trail(family, steps) == [
+        ("family", update, event.REFERRAL_DECIDED),
+        ("referral", update, event.REFERRAL_DECIDED),
+        ("assignment", create, event.VOLUNTEER_ASSIGNED),
+        ("supportperiod", create, event.VOLUNTEER_ASSIGNED),
+        ("family", update, event.VOLUNTEER_ASSIGNED),
+        ("visit", create, event.VISIT_LOGGED),
+        ("casenote", create, event.NOTE_WRITTEN),
+        ("assignment", update, event.SUPPORT_ENDED),
+        ("supportperiod", update, event.SUPPORT_ENDED),
+        ("family", update, event.SUPPORT_ENDED),
+    ]
+    by_whom = set(AuditEntry.objects.filter(pk__gt=steps, family_pk=family.pk).values_list("event", "actor"))
+    assert by_whom == {
+        (event.REFERRAL_DECIDED, world.dsl.pk),
+        (event.VOLUNTEER_ASSIGNED, world.dsl.pk),
+        (event.VISIT_LOGGED, world.other_volunteer.pk),
+        (event.NOTE_WRITTEN, world.other_volunteer.pk),
+        (event.SUPPORT_ENDED, world.dsl.pk),
+    }
 
 
 def test_only_coordinators_take_referrals(world: Any) -> None:
@@ -161,6 +214,7 @@ def test_changing_coordinator_moves_note_access(world: Any) -> None:
     assert selectors.case_notes_for_user(world.dsl, world.family).count() == 1
     entry = _entries_for(world.family, AuditEntry.Action.UPDATE).latest("timestamp")
     assert entry.changes["lead_coordinator"] == [str(world.coordinator.pk), str(world.dsl.pk)]
+    assert (entry.event, entry.actor) == (FamilyAuditEvent.COORDINATOR_CHANGED, world.coordinator)
     with pytest.raises(ActionNotAllowed):
         services.family_change_coordinator(family=world.family, coordinator=world.volunteer, actor=world.dsl)
 

@@ -23,6 +23,7 @@ from homestart import services
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry, AuditEvent, RateLimit, Role, User
 from tests.conftest import PASSWORD, VerifiedClient, make_user
+from volunteers.audit import VolunteerAuditEvent
 
 NEW_PASSWORD = "lantern orchard kettle harbour"
 
@@ -67,7 +68,7 @@ def test_an_administrator_corrects_a_name_and_email_and_the_change_is_audited_ma
         updated = _edit(world, world.volunteer, first_name=" Alexandra ", email="alex.new@example.invalid")
     assert (updated.first_name, updated.email) == ("Alexandra", "alex.new@example.invalid")
     entry = AuditEntry.objects.filter(object_id=world.volunteer.pk, action=AuditEntry.Action.UPDATE).latest("pk")
-    assert entry.actor == world.administrator
+    assert entry.actor == world.administrator and entry.event == AuditEvent.ACCOUNT_CHANGED
     assert "Alexandra" not in str(entry.changes) and "alex.new" not in str(entry.changes)
     assert set(entry.changes_dict) >= {"first_name", "email"}
 
@@ -77,7 +78,13 @@ def test_a_coordinator_who_leads_no_family_can_become_a_volunteer_and_gets_a_vol
     assert updated.role == Role.VOLUNTEER and not updated.is_safeguarding_lead
     assert _fresh(world.dsl).volunteer_profile is not None
     entry = AuditEntry.objects.filter(object_id=world.dsl.pk, action=AuditEntry.Action.UPDATE).latest("pk")
-    assert entry.changes_dict["role"] == ["coordinator", "volunteer"]
+    assert entry.changes_dict["role"] == ["coordinator", "volunteer"] and entry.event == AuditEvent.ACCOUNT_CHANGED
+    profile = AuditEntry.objects.get(
+        content_type__model="volunteerprofile",
+        object_id=_fresh(world.dsl).volunteer_profile.pk,
+        action=AuditEntry.Action.CREATE,
+    )
+    assert profile.event == VolunteerAuditEvent.VOLUNTEER_RECORD_CREATED
 
 
 def test_only_a_coordinator_can_be_a_safeguarding_lead(world: Any) -> None:
@@ -133,6 +140,9 @@ def test_a_deactivated_account_is_reactivated_by_the_schemes_administrator_only(
     assert _fresh(world.other_volunteer).is_active
     entry = AuditEntry.objects.filter(object_id=world.other_volunteer.pk, action=AuditEntry.Action.UPDATE).latest("pk")
     assert entry.changes_dict["is_active"] == ["False", "True"] and entry.actor == world.administrator
+    assert entry.event == AuditEvent.ACCOUNT_REACTIVATED
+    deactivated = _events(AuditEvent.ACCOUNT_DEACTIVATED, world.other_volunteer).get()
+    assert deactivated.changes_dict["is_active"] == ["True", "False"]
     with pytest.raises(ActionNotAllowed, match="already active"):
         services.user_reactivate(user=world.other_volunteer, actor=world.administrator)
     # They sign in again with their own password.

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from families.audit import FamilyAuditEvent
 from families.models import Visit
 from homestart.models import AuditEntry, AuditEvent
 from tests.conftest import PASSWORD
@@ -46,8 +47,10 @@ def test_changes_through_pages_record_actor_and_address(client: Any, world: Any)
     )
     assert entry.actor == world.volunteer
     assert entry.remote_addr == "192.0.2.44"
+    assert (entry.event, entry.family_pk) == (FamilyAuditEvent.VISIT_LOGGED, world.family.pk)
     note_entry = AuditEntry.objects.get(content_type__model="casenote", action=AuditEntry.Action.CREATE)
     assert note_entry.changes["text"] == ["[not recorded]", "[not recorded]"]
+    assert (note_entry.event, note_entry.remote_addr) == (FamilyAuditEvent.NOTE_WRITTEN, "192.0.2.44")
 
 
 def test_forged_forwarded_header_does_not_change_the_recorded_address(client: Any, world: Any, settings: Any) -> None:

@@ -23,7 +23,7 @@ from homestart import audit
 from homestart.models import AuditEntry, AuditEvent, Scheme
 
 REPO = Path(__file__).resolve().parents[2]
-APPS = ("homestart", "families", "volunteers", "consents", "safeguarding", "office")
+APPS = ("homestart", "documents", "families", "volunteers", "consents", "safeguarding", "outcomes", "office")
 # Modules whose public functions are services: each app's services, and the top floor's account handover.
 SERVICE_MODULES = [f"{app}.services" for app in APPS if (REPO / app / "services.py").exists()]
 # Methods that write to the database when called on a model instance, a manager or a queryset.
@@ -203,3 +203,61 @@ def test_a_service_inside_a_service_is_checked_with_the_outer_one(strict: None) 
 
     with transaction.atomic():
         assert AuditEntry.objects.filter(object_pk=str(scheme.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_refusal_recorded_keeps_the_services_entries_and_any_other_refusal_undoes_them(strict: None) -> None:
+    from homestart.exceptions import ActionNotAllowed, RefusalRecorded
+
+    scheme = Scheme.objects.create(code="TST", name="Home-Start Test")
+
+    @audit.service
+    def refuse(refusal: type[ActionNotAllowed]) -> None:
+        audit.record_event(event=AuditEvent.TWO_FACTOR_FAILED, instance=scheme)
+        raise refusal("Refused.")
+
+    with pytest.raises(RefusalRecorded, match="Refused."):
+        refuse(RefusalRecorded)
+    assert AuditEntry.objects.filter(event=AuditEvent.TWO_FACTOR_FAILED).count() == 1
+    with pytest.raises(ActionNotAllowed, match="Refused."):
+        refuse(ActionNotAllowed)
+    assert AuditEntry.objects.filter(event=AuditEvent.TWO_FACTOR_FAILED).count() == 1  # rolled back with it
+
+
+@pytest.mark.django_db
+def test_a_read_service_without_a_savepoint_still_checks_and_spends_no_savepoint(strict: None) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scheme = Scheme.objects.create(code="TST", name="Home-Start Test")
+
+    @audit.service(savepoint=False)
+    def read() -> None:
+        audit.record_event(event=AuditEvent.SCHEME_SETTINGS_CHANGED, instance=scheme)
+
+    @audit.service(savepoint=False)
+    def read_and_rename() -> None:
+        _rename_without_an_entry.__wrapped__(scheme)  # the undecorated body: a change with no entry
+
+    assert read.audited_service and read_and_rename.audited_service
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    assert [q["sql"] for q in queries if "SAVEPOINT" in q["sql"]] == []
+    with pytest.raises(audit.AuditGap, match="homestart.Scheme"):
+        with transaction.atomic():  # savepoint=False: the gap spoils the caller's transaction, as any error does
+            read_and_rename()
+
+
+@pytest.mark.django_db
+def test_an_entry_names_the_actor_only_while_their_request_or_block_runs() -> None:
+    from auditlog.context import set_actor
+
+    from homestart.models import User
+
+    scheme = Scheme.objects.create(code="TST", name="Home-Start Test")
+    user = User.objects.create(username="someone", role="administrator", scheme=scheme)
+    with set_actor(user, remote_addr="192.0.2.1"):
+        inside = audit.record_event(event=AuditEvent.SCHEME_SETTINGS_CHANGED, instance=scheme)
+    after = audit.record_event(event=AuditEvent.SCHEME_SETTINGS_CHANGED, instance=scheme)
+    assert (inside.actor, inside.remote_addr) == (user, "192.0.2.1")
+    assert (after.actor, after.remote_addr) == (None, None)  # auditlog's value is left behind: not used

@@ -14,10 +14,16 @@ from families.models import Assignment, Family, FamilyStatus, Visit
 from homestart.models import User
 from tests.consents.policy import CONSENT_POLICY, CONSENT_ROUTE_ARGS
 from tests.consents.policy_requests import REQUEST_POLICY, REQUEST_ROUTE_ARGS
+from tests.documents.policy import DOCUMENTS_POLICY, DOCUMENTS_ROUTE_ARGS
 from tests.families.policy_directory import DIRECTORY_POLICY, DIRECTORY_ROUTE_ARGS
 from tests.families.policy_family_life import FAMILY_LIFE_POLICY, FAMILY_LIFE_ROUTE_ARGS
 from tests.families.policy_notes import NOTES_POLICY, NOTES_ROUTE_ARGS
+from tests.families.policy_retention import RETENTION_POLICY, RETENTION_ROUTE_ARGS
 from tests.homestart.policy_accounts import ACCOUNT_POLICY, ACCOUNT_ROUTE_ARGS
+from tests.homestart.policy_reminders import REMINDERS_POLICY, REMINDERS_ROUTE_ARGS
+from tests.office.policy_access import ACCESS_POLICY, ACCESS_ROUTE_ARGS
+from tests.office.policy_subject_access import SUBJECT_ACCESS_POLICY, SUBJECT_ACCESS_ROUTE_ARGS
+from tests.outcomes.policy import OUTCOMES_POLICY, OUTCOMES_ROUTE_ARGS
 from tests.safeguarding.policy import SAFEGUARDING_POLICY, SAFEGUARDING_ROUTE_ARGS
 from tests.volunteers.policy import VOLUNTEER_POLICY, VOLUNTEER_ROUTE_ARGS
 
@@ -70,6 +76,12 @@ POLICY.update(ACCOUNT_POLICY)
 POLICY.update(FAMILY_LIFE_POLICY)
 POLICY.update(NOTES_POLICY)
 POLICY.update(DIRECTORY_POLICY)
+POLICY.update(RETENTION_POLICY)
+POLICY.update(ACCESS_POLICY)
+POLICY.update(SUBJECT_ACCESS_POLICY)
+POLICY.update(OUTCOMES_POLICY)
+POLICY.update(DOCUMENTS_POLICY)
+POLICY.update(REMINDERS_POLICY)
 
 
 def _route_names(patterns: list, namespace: str = "") -> list[str]:
@@ -111,6 +123,12 @@ ROUTE_ARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **FAMILY_LIFE_ROUTE_ARGS,
     **NOTES_ROUTE_ARGS,
     **DIRECTORY_ROUTE_ARGS,
+    **RETENTION_ROUTE_ARGS,
+    **ACCESS_ROUTE_ARGS,
+    **SUBJECT_ACCESS_ROUTE_ARGS,
+    **OUTCOMES_ROUTE_ARGS,
+    **DOCUMENTS_ROUTE_ARGS,
+    **REMINDERS_ROUTE_ARGS,
 }
 
 

@@ -9,7 +9,7 @@ from django.apps import apps
 from homestart.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = {"homestart", "families", "volunteers", "consents", "safeguarding"}
+DOMAIN_APPS = {"homestart", "documents", "families", "volunteers", "consents", "safeguarding", "outcomes"}
 
 
 def test_every_domain_model_is_audited() -> None:

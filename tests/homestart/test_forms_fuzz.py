@@ -42,7 +42,7 @@ FUZZ = settings(
 )
 
 EXPECT = "__expect__"  # in an explicit @example only: "accepted" or "refused"; never posted
-DOMAIN_APPS = {"homestart", "families", "volunteers", "consents", "safeguarding"}
+DOMAIN_APPS = {"homestart", "documents", "families", "volunteers", "consents", "safeguarding", "outcomes"}
 
 # ---------------------------------------------------------------------------------------------------------------
 # What the forms are sent

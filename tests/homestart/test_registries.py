@@ -10,23 +10,62 @@ from django.core.exceptions import ImproperlyConfigured
 from consents import bases
 from consents import services as consent_services
 from consents.audit import ConsentAuditEvent
+from documents.audit import DocumentAuditEvent
 from families import hooks as family_hooks
 from families import services as family_services
 from families.audit import FamilyAuditEvent
 from homestart import audit, hooks
 from homestart.models import AuditEvent
+from office.audit import OfficeAuditEvent
+from outcomes.audit import OutcomeAuditEvent
 from safeguarding import services as safeguarding_services
 from safeguarding.audit import SafeguardingAuditEvent
 from volunteers import services as volunteer_services
 from volunteers.audit import VolunteerAuditEvent
 
-DOMAIN_APPS = ["homestart", "families", "volunteers", "consents", "safeguarding"]
+DOMAIN_APPS = ["homestart", "documents", "families", "volunteers", "consents", "safeguarding", "outcomes"]
 
 
 def test_every_app_declares_its_audit_events() -> None:
-    declared = [AuditEvent, FamilyAuditEvent, VolunteerAuditEvent, ConsentAuditEvent, SafeguardingAuditEvent]
+    declared = [
+        AuditEvent,
+        FamilyAuditEvent,
+        VolunteerAuditEvent,
+        ConsentAuditEvent,
+        SafeguardingAuditEvent,
+        OutcomeAuditEvent,
+        OfficeAuditEvent,
+        DocumentAuditEvent,
+    ]
     expected = {value: label for events in declared for value, label in events.choices}
     assert audit.EVENTS == expected
+
+
+def test_every_model_about_one_family_says_how_to_find_it() -> None:
+    """What "who has seen this family" and subject access read: every record about one family names it."""
+    assert sorted(audit.FAMILY_OF) == [
+        "consents.AgencyRequest",
+        "consents.Consent",
+        "consents.ConsentEvent",
+        "consents.Disclosure",
+        "consents.Letter",
+        "consents.SignedScan",
+        "families.Assignment",
+        "families.CaseNote",
+        "families.Family",
+        "families.FamilyGroupAttendance",
+        "families.HouseholdMember",
+        "families.Referral",
+        "families.SupportPeriod",
+        "families.Visit",
+        "outcomes.Assessment",
+        "outcomes.Score",
+        "safeguarding.Concern",
+        "safeguarding.ConcernStep",
+        "safeguarding.FollowUp",
+        "volunteers.SupervisionAction",
+        "volunteers.SupervisionFamily",
+    ]
 
 
 def test_an_undeclared_audit_event_is_refused(world: Any) -> None:
@@ -38,10 +77,12 @@ def test_every_domain_model_is_tracked_with_the_fields_its_app_masks() -> None:
     expected_masks = {
         f"{app}.{model}": fields
         for app, masked in [
+            ("documents", __import__("documents.audit").audit.MASKED_FIELDS),
             ("families", __import__("families.audit").audit.MASKED_FIELDS),
             ("volunteers", __import__("volunteers.audit").audit.MASKED_FIELDS),
             ("consents", __import__("consents.audit").audit.MASKED_FIELDS),
             ("safeguarding", __import__("safeguarding.audit").audit.MASKED_FIELDS),
+            ("outcomes", __import__("outcomes.audit").audit.MASKED_FIELDS),
         ]
         for model, fields in masked.items()
     }
@@ -120,3 +161,23 @@ def test_a_hook_subscriber_that_fails_undoes_the_action(world: Any, monkeypatch:
     with pytest.raises(RuntimeError):
         family_services.family_change_coordinator(family=world.family, coordinator=colleague, actor=world.coordinator)
     assert Family.objects.get(pk=world.family.pk).lead_coordinator == world.coordinator
+
+
+def test_every_app_registers_its_reminder_kinds() -> None:
+    """What ``manage.py send_reminders`` asks each day (homestart.reminders): each app's kinds, in floor order."""
+    from homestart import reminders
+
+    assert list(reminders.KINDS) == [
+        "families.no_recent_visit",
+        "volunteers.dbs_renewals",
+        "volunteers.own_dbs_renewal",
+        "volunteers.supervision_overdue",
+        "volunteers.own_supervision_due",
+        "consents.reviews_due",
+        "consents.requests_overdue",
+        "safeguarding.follow_ups_overdue",
+        "outcomes.reviews_due",
+        "outcomes.volunteer_reviews_due",
+    ]
+    mandatory = sorted(name for name, kind in reminders.KINDS.items() if not kind.optional)
+    assert mandatory == ["safeguarding.follow_ups_overdue", "volunteers.dbs_renewals", "volunteers.own_dbs_renewal"]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from homestart import services
 from homestart.exceptions import ActionNotAllowed
-from homestart.models import AuditEntry, Role, Scheme
+from homestart.models import AuditEntry, AuditEvent, Role, Scheme
 from tests.conftest import make_user
 
 SETTINGS = {
@@ -45,6 +45,7 @@ def test_the_administrator_sets_the_letterhead_and_interval_and_the_change_is_au
         action=AuditEntry.Action.UPDATE,
     ).latest("timestamp")
     assert {"name", "charity_number", "supervision_interval_days"} <= set(entry.changes_dict)
+    assert entry.event == AuditEvent.SCHEME_SETTINGS_CHANGED
 
 
 @pytest.mark.parametrize("who", ["coordinator", "dsl", "volunteer", "other_coordinator"])
@@ -111,6 +112,7 @@ def test_the_administrator_changes_the_settings_on_the_page(client: Any, world: 
         content_type=ContentType.objects.get_for_model(Scheme), action=AuditEntry.Action.UPDATE
     ).latest("timestamp")
     assert entry.actor == world.administrator and "charity_number" in entry.changes_dict
+    assert entry.event == AuditEvent.SCHEME_SETTINGS_CHANGED
 
 
 def test_errors_are_shown_and_what_was_typed_is_kept(client: Any, world: Any) -> None:

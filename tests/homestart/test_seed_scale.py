@@ -2,7 +2,8 @@
 
 Each test seeds a small national set (60 families, one scheme) and checks one family of invariants: statuses and
 referral outcomes, object permissions, private-note permissions, volunteer records, and an audit log that replays
-to every row's current state without holding a note's text or anybody's name.
+to every row's current state, with the events and families the services write, in an unbroken chain, without
+holding a note's text or anybody's name.
 """
 
 import datetime
@@ -19,6 +20,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, models
 from django.utils import timezone
 
+from families import services as family_services
+from families.audit import FamilyAuditEvent
 from families.models import (
     Agency,
     Assignment,
@@ -36,8 +39,11 @@ from families.models import (
     Visit,
 )
 from families.selectors import case_notes_for_user, families_for_user
+from homestart import audit, chain
+from homestart import services as account_services
 from homestart.audit import MASK
 from homestart.models import AuditEntry, Role, Scheme, User
+from volunteers import services as volunteer_services
 from volunteers.models import VolunteerProfile
 
 FAMILIES = 60
@@ -249,6 +255,8 @@ def test_seed_scale_writes_one_create_entry_per_row_and_the_log_replays_to_each_
             assert {e.action for e in history[1:]} <= {AuditEntry.Action.UPDATE}
             assert history[0].object_repr == str(obj)
             assert history[0].object_pk == str(obj.pk)
+            # Every entry is about the family the services' registry says the row belongs to (None: no family).
+            assert {e.family_pk for e in history} == {audit.FAMILY_OF.get(model._meta.label, lambda _: None)(obj)}
             state: dict[str, str] = {}
             for entry in history:
                 state.update({name: change[1] for name, change in entry.changes.items()})
@@ -258,6 +266,113 @@ def test_seed_scale_writes_one_create_entry_per_row_and_the_log_replays_to_each_
             state = {name: value for name, value in state.items() if value != "None"}
             expected = {name: value for name, value in expected.items() if value != "None"}
             assert state == expected, f"{model._meta.label} {obj.pk}"
+
+
+def _events_written(entries: Any) -> set[tuple[str, int, str]]:
+    """What kinds of entry there are: (model, action, event) for every created or changed row of the seeded models."""
+    labels = {ContentType.objects.get_for_model(model).pk: model._meta.label for model in DOMAIN_MODELS}
+    return {
+        (labels[content_type], action, event)
+        for content_type, action, event in entries.filter(
+            content_type__in=labels, action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE]
+        ).values_list("content_type", "action", "event")
+    }
+
+
+def _live_a_familys_life_through_the_services(scheme: Scheme) -> None:
+    """Everything seed_scale replays, done once through the services themselves in the seeded scheme: a scheme and
+    accounts, the directory, a referral through the waiting list, two volunteers in turn, a visit with a note,
+    support ended, and the family referred again."""
+    admin = User.objects.get(scheme=scheme, role=Role.ADMINISTRATOR)
+    coordinator = User.objects.filter(scheme=scheme, role=Role.COORDINATOR).order_by("pk").first()
+    first, second = VolunteerProfile.objects.filter(user__scheme=scheme).order_by("pk")[:2]
+    today = timezone.localdate()
+    account_services.scheme_create(name="Home-Start Replay (scale test)", code="RPLY")
+    newcomer = account_services.user_create(
+        scheme=scheme,
+        username=f"{scheme.code.lower()}-replay",
+        first_name="Ottilie",
+        last_name="Goodenough",
+        email="replay@example.org",
+        role=Role.VOLUNTEER,
+        password="quiet orchard lantern morning",  # noqa: S106 - a fictional account
+        actor=admin,
+    )
+    volunteer_services.volunteer_profile_update(
+        profile=newcomer.volunteer_profile,
+        dbs_certificate_number="001234567890",
+        dbs_issued_on=today - datetime.timedelta(days=30),
+        dbs_renewal_due=today + datetime.timedelta(days=1000),
+        preparation_course_completed_on=today - datetime.timedelta(days=10),
+        actor=coordinator,
+    )
+    referrer = family_services.professional_add(
+        scheme=scheme,
+        agency_name="Replay Health Visiting Team",
+        agency_kind="health_visiting",
+        name="Perpetua Heathcote",
+        role="health visitor",
+        actor=coordinator,
+    )
+    referral = family_services.referral_receive(
+        actor=coordinator,
+        family_name="Replay family",
+        address="1 Mill Lane",
+        postcode="ZZ1 1AB",
+        referrer=referrer,
+        date_received=today,
+        reasons="Replayed through the services.",
+        members=[{"kind": MemberKind.CHILD, "first_name": "Replay", "date_of_birth": today}],
+    )
+    family_services.referral_decide(referral=referral, outcome=ReferralOutcome.WAITING_LIST, actor=coordinator)
+    family_services.referral_decide(referral=referral, outcome=ReferralOutcome.ACCEPTED, actor=coordinator)
+    family = Family.objects.get(pk=referral.family_id)
+    assignment = family_services.assignment_start(
+        family=family, volunteer=first.user, started_on=today, confirmed=True, actor=coordinator
+    )
+    family_services.assignment_end(assignment=assignment, ended_on=today, reason="Moved away", actor=coordinator)
+    family_services.assignment_start(
+        family=family, volunteer=second.user, started_on=today, confirmed=True, actor=coordinator
+    )
+    family_services.visit_log(
+        family=family, visited_on=today, duration_minutes=60, note_text="A replayed visit.", actor=second.user
+    )
+    family_services.family_end_support(family=family, ended_on=today, reason="Goals reached.", actor=coordinator)
+    family_services.referral_rerefer(
+        family=family, referrer=None, date_received=today, reasons="Back again.", actor=coordinator
+    )
+
+
+def test_seed_scale_entries_carry_the_events_the_services_write(seeded: str) -> None:
+    """The seeded entries name the same events, for the same rows and actions, as the services' own entries for
+    the same life; and each is about the family the services' registry names."""
+    seeded_kinds = _events_written(AuditEntry.objects.all())
+    last_seeded = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    _live_a_familys_life_through_the_services(Scheme.objects.get(code="SC0001"))
+    service_kinds = _events_written(AuditEntry.objects.filter(pk__gt=last_seeded))
+    assert seeded_kinds == service_kinds
+    assert all(event for _model, _action, event in seeded_kinds)  # no entry without its event
+    # A visit's entries are about its family, as the services' are.
+    visit = Visit.objects.order_by("pk").first()
+    entry = AuditEntry.objects.get(content_type=ContentType.objects.get_for_model(Visit), object_id=visit.pk)
+    assert (entry.event, entry.family_pk) == (FamilyAuditEvent.VISIT_LOGGED, visit.family_id)
+
+
+@pytest.mark.postgres
+def test_seed_scale_entries_are_chained_like_every_other_entry(seeded: str) -> None:
+    """COPY fires the chaining trigger too: the seeded log verifies, and the services' next entry extends it."""
+    family = Family.objects.filter(status=FamilyStatus.SUPPORTED).first()
+    family_services.family_update_details(
+        family=family,
+        address="2 Mill Lane",
+        postcode="ZZ2 2AB",
+        phone="",
+        preferred_language="English",
+        actor=family.lead_coordinator,
+    )
+    verdict = chain.verify()
+    assert verdict.broken_id is None
+    assert verdict.verified == AuditEntry.objects.count() > FAMILIES
 
 
 def test_seed_scale_audit_entries_name_the_acting_user(seeded: str) -> None:

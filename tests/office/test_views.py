@@ -19,6 +19,7 @@ def test_case_file_lists_every_apps_section_in_page_order() -> None:
         "referral",
         "assignments",
         "support_history",
+        "progress",
         "consents",
         "visits",
         "supervision",
@@ -36,6 +37,7 @@ def test_family_page_shows_the_sections_in_order_for_the_lead_coordinator(client
         "household",
         "referral",
         "assignments",
+        "progress",
         "consents",
         "visits",
         "end",
@@ -48,7 +50,7 @@ def test_family_page_for_the_volunteer_leaves_out_the_coordinators_sections(clie
     client.force_login(world.volunteer)
     html = client.get(reverse("families:detail", args=[world.family.pk])).content.decode()
     headings = re.findall(r'<h2 class="heading-[lm]" id="([a-z]+)-heading"', html)
-    assert headings == ["safeguarding", "details", "household", "visits"]
+    assert headings == ["safeguarding", "details", "household", "progress", "visits"]
     assert "Back to my families" in html and "Log a visit" in html
 
 

@@ -102,7 +102,7 @@ def test_the_service_refuses_to_move_a_retention_date_earlier(sg_world: Any) -> 
     concern = raise_concern(sg_world)
     held = concern.retain_until
     with pytest.raises(ActionNotAllowed, match="only move later"):
-        services._hold_until(concern, held - datetime.timedelta(days=1))
+        services._hold_until(concern, held - datetime.timedelta(days=1), actor=sg_world.dsl)
     assert _held(concern) == held
 
 

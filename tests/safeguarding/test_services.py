@@ -424,10 +424,18 @@ def test_p12_every_step_leaves_an_audit_entry_with_its_actor_and_no_text(sg_worl
             object_pk=str(step.pk), content_type__model="concernstep", action=AuditEntry.Action.CREATE
         )
         assert entry.actor == step.recorded_by == sg_world.dsl
+        assert entry.family_pk == sg_world.family.pk
+    events = [AuditEntry.objects.get(object_pk=str(step.pk), content_type__model="concernstep").event for step in steps]
+    assert events == [
+        SafeguardingAuditEvent.CONCERN_REVIEWED,
+        SafeguardingAuditEvent.CONCERN_DECIDED,
+        SafeguardingAuditEvent.CONCERN_DISCUSSED,
+        SafeguardingAuditEvent.CONCERN_REFERRED,
+    ]
     raised = AuditEntry.objects.get(
         object_pk=str(concern.pk), content_type__model="concern", action=AuditEntry.Action.CREATE
     )
-    assert raised.actor == sg_world.volunteer
+    assert (raised.actor, raised.event) == (sg_world.volunteer, SafeguardingAuditEvent.CONCERN_RAISED)
     every_field = " ".join(
         f"{e.object_repr} {e.changes} {e.additional_data} {e.changes_text}" for e in AuditEntry.objects.all()
     )

@@ -17,6 +17,7 @@ from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry, Role
 from tests.conftest import make_user
 from volunteers import selectors, services
+from volunteers.audit import VolunteerAuditEvent
 from volunteers.models import GroupMeeting, GroupMeetingAttendee
 
 TODAY = timezone.localdate
@@ -117,6 +118,9 @@ def test_p8_editing_a_meeting_goes_through_the_same_check(world: Any) -> None:
     assert list(meeting.attendees.all()) == [world.other_volunteer]
     removed = AuditEntry.objects.filter(content_type__model="groupmeetingattendee", action=AuditEntry.Action.DELETE)
     assert removed.count() == 1
+    assert removed.get().event == VolunteerAuditEvent.GROUP_MEETING_CORRECTED
+    corrected = AuditEntry.objects.get(content_type__model="groupmeeting", action=AuditEntry.Action.UPDATE)
+    assert (corrected.event, corrected.actor) == (VolunteerAuditEvent.GROUP_MEETING_CORRECTED, world.coordinator)
 
 
 def test_p8_another_schemes_family_names_are_not_this_schemes_concern(world: Any) -> None:
@@ -152,7 +156,10 @@ def test_meeting_changes_are_audited_with_text_masked(world: Any) -> None:
     assert entry.changes["notes"] == ["[not recorded]", "[not recorded]"]
     assert entry.changes["topics"] == ["[not recorded]", "[not recorded]"]
     assert entry.object_repr == f"Volunteer group meeting #{meeting.pk}"
-    assert AuditEntry.objects.filter(content_type__model="groupmeetingattendee", action=AuditEntry.Action.CREATE)
+    assert entry.event == VolunteerAuditEvent.GROUP_MEETING_RECORDED
+    attendees = AuditEntry.objects.filter(content_type__model="groupmeetingattendee", action=AuditEntry.Action.CREATE)
+    assert attendees.count() == meeting.attendees.count() > 0
+    assert {entry.event for entry in attendees} == {VolunteerAuditEvent.GROUP_MEETING_RECORDED}
 
 
 # --- Who reads a meeting (P8) ------------------------------------------------------------------------------------

@@ -219,11 +219,20 @@ def _access(model: str, reader: Any) -> Any:
 
 def test_recording_supervision_is_audited_with_notes_masked(world: Any) -> None:
     session = record(world)
-    entries = AuditEntry.objects.filter(action=AuditEntry.Action.CREATE, content_type__app_label="volunteers")
+    entries = AuditEntry.objects.filter(
+        action=AuditEntry.Action.CREATE,
+        content_type__model__in=["supervisionsession", "supervisionfamily", "supervisionaction"],
+    )
     by_model = {entry.content_type.model: entry for entry in entries}
     assert by_model["supervisionsession"].changes["notes"] == ["[not recorded]", "[not recorded]"]
     assert by_model["supervisionfamily"].changes["notes"] == ["[not recorded]", "[not recorded]"]
     assert by_model["supervisionaction"].changes["text"] == ["[not recorded]", "[not recorded]"]
+    assert {(entry.event, entry.actor_id) for entry in entries} == {
+        (VolunteerAuditEvent.SUPERVISION_RECORDED, world.coordinator.pk)
+    }
+    assert (
+        by_model["supervisionfamily"].family_pk == world.family.pk and by_model["supervisionsession"].family_pk is None
+    )
     assert by_model["supervisionsession"].object_repr == f"Supervision #{session.pk} of volunteer {world.volunteer.pk}"
     for entry in AuditEntry.objects.all():
         blob = " ".join(str(value) for value in (entry.object_repr, entry.changes, entry.additional_data))
@@ -276,8 +285,12 @@ def test_volunteer_or_coordinator_marks_an_action_done(world: Any) -> None:
             services.supervision_action_complete(action=second, actor=person)
     services.supervision_action_complete(action=second, actor=world.coordinator)
     assert not SupervisionAction.objects.filter(done_on__isnull=True).exists()
-    entry = AuditEntry.objects.filter(content_type__model="supervisionaction", action=AuditEntry.Action.UPDATE).first()
-    assert entry is not None and "done_on" in entry.changes
+    entries = AuditEntry.objects.filter(content_type__model="supervisionaction", action=AuditEntry.Action.UPDATE)
+    assert all("done_on" in entry.changes for entry in entries)
+    assert {(int(entry.object_pk), entry.event, entry.actor_id) for entry in entries} == {
+        (first.pk, VolunteerAuditEvent.SUPERVISION_ACTION_DONE, world.volunteer.pk),
+        (second.pk, VolunteerAuditEvent.SUPERVISION_ACTION_DONE, world.coordinator.pk),
+    }
 
 
 def test_coordinator_sets_how_often_supervision_is_due(world: Any) -> None:
@@ -292,4 +305,6 @@ def test_coordinator_sets_how_often_supervision_is_due(world: Any) -> None:
             services.supervision_interval_set(scheme=world.scheme, weeks=4, actor=actor)
     world.scheme.refresh_from_db()
     assert world.scheme.supervision_interval_days == 42
-    assert AuditEntry.objects.filter(content_type__model="scheme", action=AuditEntry.Action.UPDATE).exists()
+    entry = AuditEntry.objects.get(content_type__model="scheme", action=AuditEntry.Action.UPDATE)
+    assert entry.changes["supervision_interval_days"] == ["56", "42"]
+    assert (entry.event, entry.actor) == (VolunteerAuditEvent.SUPERVISION_INTERVAL_CHANGED, world.coordinator)

@@ -12,6 +12,7 @@ from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry, Role
 from tests.conftest import make_family, make_user
 from volunteers import selectors, services
+from volunteers.audit import VolunteerAuditEvent
 
 
 def _at(days: int) -> Any:
@@ -104,6 +105,10 @@ def test_availability_is_kept_by_the_schemes_coordinators(world: Any) -> None:
     )
     entry = entries.latest("pk")  # after the DBS check and course recorded when the volunteer was set up
     assert entry.changes["max_families"] == ["1", "2"]
+    assert entry.changes["available_times"] == ["[not recorded]", "[not recorded]"]  # typed freely: masked
+    assert entry.event == VolunteerAuditEvent.VOLUNTEER_AVAILABILITY_CHANGED
+    checks = entries.get(event=VolunteerAuditEvent.VOLUNTEER_CHECKS_RECORDED)
+    assert checks.changes["dbs_certificate_number"] == ["[not recorded]", "[not recorded]"]
     for actor in (world.volunteer, world.administrator, world.other_coordinator):
         with pytest.raises(ActionNotAllowed):
             services.volunteer_availability_update(

@@ -20,11 +20,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from consents import services as consent_services
 from consents.models import Category, ConsentMethod, DisclosureMethod, Purpose
 from consents.wordings import STARTER_WORDINGS
+from documents import services as document_services
+from documents.models import DocumentKind, VersionSource
 from families import services as family_services
 from families.models import AgencyKind, MemberKind, ReferralOutcome
 from homestart import services
 from homestart.models import Role, Scheme, User
 from homestart.pdf import render_html
+from office.demo_documents import CONFIDENTIALITY_POLICY, SAFEGUARDING_POLICY
+from outcomes import selectors as outcome_selectors
+from outcomes import services as outcome_services
+from outcomes.models import AssessmentKind
 from safeguarding import services as safeguarding_services
 from safeguarding.models import ConcernCategory, Decision
 from volunteers import services as volunteer_services
@@ -398,9 +404,101 @@ class Command(BaseCommand):
         supported(evans, users["othercoordinator"], users["othervolunteer"], 30)
         visits(evans.family, users["othervolunteer"], [(20, 90, "Winchester note: Megan is coping well.")])
 
+        self._seed_documents(pmh, win, users)
+        self._seed_outcomes(pmh, win, users, okafor, bennett)
         self._seed_consents(pmh, win, users, okafor, williams, hv, gp)
         self._seed_volunteer_support(users, okafor, williams, dasilva, hughes.family)
         self._seed_safeguarding(pmh, users, okafor, williams)
+
+    def _seed_outcomes(self, pmh: Scheme, win: Scheme, users: dict[str, User], okafor: Any, bennett: Any) -> None:
+        """Both schemes' outcome frameworks (the starter, published); the Okafor family's start assessment with their
+        volunteer, and the Bennett family's start, review and end (recorded by their coordinator after support
+        ended, from the paper worksheets), so the family page has a progress chart to show."""
+        for scheme, admin in ((pmh, users["admin"]), (win, users["otheradmin"])):
+            draft = outcome_services.framework_start(scheme=scheme, actor=admin)
+            outcome_services.framework_version_publish(version=draft, actor=admin)
+        version = outcome_selectors.current_version(pmh.pk)
+        today = timezone.localdate()
+
+        def assess(family: Any, actor: User, kind: str, days_ago: int, by_area: dict[str, list[int | None]]) -> None:
+            family.refresh_from_db()
+            scores = {}
+            for area in version.areas.all():
+                values = by_area[area.key]
+                for index, need in enumerate(area.needs.all()):
+                    scores[need.pk] = outcome_services.ScoreGiven(values[index % len(values)])
+            outcome_services.assessment_record(
+                family=family,
+                kind=kind,
+                assessed_on=today - datetime.timedelta(days=days_ago),
+                scores=scores,
+                members=[family.members.filter(kind=MemberKind.ADULT).first()],
+                staff=[actor],
+                actor=actor,
+            )
+
+        assess(
+            okafor,
+            users["volunteer"],
+            AssessmentKind.START,
+            63,
+            {"parenting": [3, 2, 3, 3], "wellbeing": [1, 1, 2], "family_life": [3, 2, 2], "getting_support": [2, 1, 1]},
+        )
+        coordinator = users["coordinator"]
+        assess(
+            bennett,
+            coordinator,
+            AssessmentKind.START,
+            370,
+            {"parenting": [3, 2, 2, 2], "wellbeing": [1, 2, 1], "family_life": [3, 3, 2], "getting_support": [1, 1, 2]},
+        )
+        assess(
+            bennett,
+            coordinator,
+            AssessmentKind.REVIEW,
+            200,
+            {
+                "parenting": [4, 3, 3, 3],
+                "wellbeing": [2, 3, 2],
+                "family_life": [3, 3, 3],
+                "getting_support": [3, 2, None],
+            },
+        )
+        assess(
+            bennett,
+            coordinator,
+            AssessmentKind.END,
+            100,
+            {"parenting": [4, 4, 5, 4], "wellbeing": [4, 3, 4], "family_life": [4, 3, 3], "getting_support": [4, 4, 5]},
+        )
+
+    def _seed_documents(self, pmh: Scheme, win: Scheme, users: dict[str, User]) -> None:
+        """The demo scheme's confidentiality and safeguarding policies, published (letters name them, and its public
+        page lists them), and a privacy notice still a draft; the second scheme has only a draft."""
+        admin = users["admin"]
+        for kind, body in (
+            (DocumentKind.CONFIDENTIALITY, CONFIDENTIALITY_POLICY),
+            (DocumentKind.SAFEGUARDING, SAFEGUARDING_POLICY),
+        ):
+            draft = document_services.document_create(
+                scheme=pmh, kind=kind, source=VersionSource.WRITTEN, body=body, actor=admin
+            )
+            document_services.version_publish(version=draft, actor=admin)
+        notice = SimpleUploadedFile(
+            "privacy-notice.pdf",
+            render_html("<h1>Privacy notice (demo draft)</h1><p>How we use information about your family.</p>"),
+            "application/pdf",
+        )
+        document_services.document_create(
+            scheme=pmh, kind=DocumentKind.PRIVACY, source=VersionSource.UPLOADED, upload=notice, actor=admin
+        )
+        document_services.document_create(
+            scheme=win,
+            kind=DocumentKind.CONFIDENTIALITY,
+            source=VersionSource.WRITTEN,
+            body="# Draft\n\nOur confidentiality policy, still being written.",
+            actor=users["otheradmin"],
+        )
 
     def _seed_consents(
         self, pmh: Scheme, win: Scheme, users: dict[str, User], okafor: Any, williams: Any, hv: Any, gp: Any

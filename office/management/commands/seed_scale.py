@@ -14,9 +14,11 @@ In exchange it must leave exactly the state the services would have left, and th
 - guardian object permissions are the ones those services grant: a volunteer with an open assignment holds
   ``families.view_family``; every private note is readable by the family's lead coordinator, and by its author
   only while the author is still assigned;
-- the audit log holds the entries django-auditlog's signals would have written: a CREATE per created row and an
-  UPDATE per status change, with auditlog's own field formatting, personal fields masked as "[not recorded]"
-  (never a note's text or a child's name), the acting user, and a timestamp in history.
+- the audit log holds the entries those services write: a CREATE per created row and an UPDATE per change, with
+  the service's event ("Referral received", "Volunteer assigned", "Visit logged"...), the family the entry is
+  about (``family_pk``, from the same registry), auditlog's own field formatting with personal fields masked as
+  "[not recorded]" (never a note's text or a child's name), the acting user, and a timestamp in history. The
+  database chains them as it chains every entry (its BEFORE INSERT trigger fires for COPY too).
 
 Scale schemes have codes SC0001, SC0002... and the command refuses to run again on a database that already holds
 them unless ``--force`` is given. All names are fictional, drawn deterministically (``--seed``) from fixed lists.
@@ -45,6 +47,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from families.audit import FamilyAuditEvent
 from families.models import (
     Agency,
     AgencyKind,
@@ -63,7 +66,9 @@ from families.models import (
     Visit,
     VisitKind,
 )
-from homestart.models import AuditEntry, Role, Scheme, User
+from homestart import audit
+from homestart.models import AuditEntry, AuditEvent, Role, Scheme, User
+from volunteers.audit import VolunteerAuditEvent
 from volunteers.models import VolunteerProfile
 
 SCALE_CODE_REGEX = r"^SC[0-9]{4}$"
@@ -169,7 +174,7 @@ VISIT_SHAPES: list[tuple[str, tuple[int, ...]]] = [
 ONE_DAY = datetime.timedelta(days=1)
 
 
-# --- The audit log, as django-auditlog's signal receivers would have written it --------------------------------
+# --- The audit log, as the services write it (homestart.audit.record_change) ------------------------------------
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,21 @@ def _comparable(field: _AuditField, value: Any) -> Any:
     return str(value)
 
 
+class _RowView:
+    """A row as the audit registry's ``family_of`` functions read a record: its columns by attname, ``pk`` its id."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._row["id" if name == "pk" else name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class _Table:
     """Rows of one model waiting to be written, with explicit primary keys reserved from the table's sequence."""
 
@@ -232,6 +252,11 @@ class _Table:
             self.audit_fields = _audit_fields(model)
             self.audit_by_attname = {f.attname: f for f in self.audit_fields if f.attname}
             self.mask = get_mask_function(auditlog.get_model_fields(model).get("mask_callable"))
+            self.family_of = audit.FAMILY_OF.get(model._meta.label)
+
+    def family_pk(self, row: dict[str, Any]) -> int | None:
+        """The family an entry about the row is about, by the registry the services' entries use."""
+        return self.family_of(_RowView(row)) if self.family_of is not None else None
 
     def creation_changes(self, row: dict[str, Any]) -> dict[str, list[str]]:
         """``changes`` of auditlog's CREATE entry: every field whose value differs from the string "None"."""
@@ -265,8 +290,9 @@ class _Recorder:
 
     def __init__(self, tables: dict[type[models.Model], _Table]) -> None:
         self.tables = tables
-        # (timestamp, content_type_id, object_id, object_repr, action, changes JSON, actor_id, actor_email)
-        self.audit: list[tuple[datetime.datetime, int, int, str, int, str, int | None, str | None]] = []
+        # (timestamp, content_type_id, object_id, object_repr, action, changes JSON, actor_id, actor_email, event,
+        # family_pk)
+        self.audit: list[tuple[Any, ...]] = []
 
     def create(
         self,
@@ -274,6 +300,7 @@ class _Recorder:
         *,
         at: datetime.datetime,
         actor: dict[str, Any] | None,
+        event: str,
         repr_: Callable[[dict[str, Any]], str] | None = None,
         **values: Any,
     ) -> dict[str, Any]:
@@ -284,7 +311,7 @@ class _Recorder:
         table.rows.append(row)
         if table.content_type_id is not None:
             text = repr_(row) if repr_ else str(model(**row))
-            self._log(table, row, text, AuditEntry.Action.CREATE, table.creation_changes(row), at, actor)
+            self._log(table, row, text, AuditEntry.Action.CREATE, table.creation_changes(row), at, actor, event)
         return row
 
     def update(
@@ -294,6 +321,7 @@ class _Recorder:
         *,
         at: datetime.datetime,
         actor: dict[str, Any] | None,
+        event: str,
         repr_: Callable[[dict[str, Any]], str] | None = None,
         **values: Any,
     ) -> None:
@@ -302,7 +330,7 @@ class _Recorder:
         row.update(values)
         if changes and table.content_type_id is not None:
             text = repr_(row) if repr_ else str(model(**row))
-            self._log(table, row, text, AuditEntry.Action.UPDATE, changes, at, actor)
+            self._log(table, row, text, AuditEntry.Action.UPDATE, changes, at, actor, event)
 
     def grant(self, model: type[models.Model], *, permission_id: int, user_id: int, object_id: int) -> None:
         """One guardian object-permission row (not audited: see homestart.audit.register_models)."""
@@ -321,10 +349,11 @@ class _Recorder:
         changes: dict[str, list[str]],
         at: datetime.datetime,
         actor: dict[str, Any] | None,
+        event: str,
     ) -> None:
         self.audit.append(
             (
-                at + datetime.timedelta(microseconds=500),  # auditlog stamps its entry just after the save
+                at + datetime.timedelta(microseconds=500),  # the service writes its entry just after the save
                 table.content_type_id or 0,
                 row["id"],
                 text,
@@ -332,6 +361,8 @@ class _Recorder:
                 json.dumps(changes, sort_keys=True),
                 actor["id"] if actor else None,
                 actor["email"] if actor else None,
+                event,
+                table.family_pk(row),
             )
         )
 
@@ -430,6 +461,7 @@ class _ScaleBuilder:
             Scheme,
             at=created,
             actor=None,
+            event=AuditEvent.SCHEME_CREATED,
             name=f"Home-Start {town} {code} (scale test)",
             code=code,
             address=f"The Family Centre\n{number} {self.rng.choice(STREETS)}\n{town}",
@@ -452,6 +484,7 @@ class _ScaleBuilder:
             User,
             at=joined,
             actor=actor,
+            event=AuditEvent.ACCOUNT_CREATED,
             scheme_id=scheme["id"],
             username=username,
             first_name=first,
@@ -475,7 +508,13 @@ class _ScaleBuilder:
     ) -> None:
         """``user_create`` gives every volunteer an empty profile; a coordinator then records the DBS check."""
         created = user["date_joined"] + datetime.timedelta(milliseconds=5)
-        profile = self.rec.create(VolunteerProfile, at=created, actor=created_by, user_id=user["id"])
+        profile = self.rec.create(
+            VolunteerProfile,
+            at=created,
+            actor=created_by,
+            event=VolunteerAuditEvent.VOLUNTEER_RECORD_CREATED,
+            user_id=user["id"],
+        )
         if renewal_soon:  # due within the next 60 days: the coordinator's reminder list has something on it
             renewal = self.today + self.days(1, 59)
         else:
@@ -487,6 +526,7 @@ class _ScaleBuilder:
             profile,
             at=self.at(min(max(course, issued), self.yesterday)),
             actor=coordinator,
+            event=VolunteerAuditEvent.VOLUNTEER_CHECKS_RECORDED,
             dbs_certificate_number=f"{self.rng.randrange(10**12):012d}",
             dbs_issued_on=issued,
             dbs_renewal_due=renewal,
@@ -507,7 +547,15 @@ class _ScaleBuilder:
         people: dict[str, list[dict[str, Any]]] = {}
         for kind, name, role, count in roles:
             at = self.at(day)
-            agency = self.rec.create(Agency, at=at, actor=coordinator, scheme_id=scheme["id"], name=name, kind=kind)
+            agency = self.rec.create(
+                Agency,
+                at=at,
+                actor=coordinator,
+                event=FamilyAuditEvent.AGENCY_ADDED,
+                scheme_id=scheme["id"],
+                name=name,
+                kind=kind,
+            )
             for _ in range(count):
                 person = f"{self.rng.choice(STAFF_FIRST_NAMES)} {self.rng.choice(STAFF_SURNAMES)}"
                 at += datetime.timedelta(seconds=30)
@@ -516,6 +564,7 @@ class _ScaleBuilder:
                         Professional,
                         at=at,
                         actor=coordinator,
+                        event=FamilyAuditEvent.PROFESSIONAL_ADDED,
                         repr_=lambda row, a=agency: f"{row['name']} ({row['role']}, {a['name']})",
                         agency_id=agency["id"],
                         name=person,
@@ -544,6 +593,7 @@ class _ScaleBuilder:
             Family,
             at=received_at,
             actor=coordinator,
+            event=FamilyAuditEvent.REFERRAL_RECEIVED,
             repr_=_family_repr,
             scheme_id=scheme["id"],
             reference=reference,
@@ -560,12 +610,21 @@ class _ScaleBuilder:
         at = received_at
         for member in self.household(surname, plan.received):
             at += datetime.timedelta(milliseconds=40)
-            rec.create(HouseholdMember, at=at, actor=coordinator, repr_=_member_repr, family_id=family["id"], **member)
+            rec.create(
+                HouseholdMember,
+                at=at,
+                actor=coordinator,
+                event=FamilyAuditEvent.MEMBER_ADDED,
+                repr_=_member_repr,
+                family_id=family["id"],
+                **member,
+            )
         referrer = rng.choice(everyone) if rng.random() < 0.75 else None
         referral = rec.create(
             Referral,
             at=at + datetime.timedelta(milliseconds=40),
             actor=coordinator,
+            event=FamilyAuditEvent.REFERRAL_RECEIVED,
             family_id=family["id"],
             referrer_id=referrer["id"] if referrer else None,
             self_referral=referrer is None,
@@ -655,12 +714,16 @@ class _ScaleBuilder:
         self.end_support(family, assignment, end, coordinator)
         received = end + self.days(30, 120)
         at = self.at(received, 9, 14)
-        self.rec.update(Family, family, at=at, actor=coordinator, repr_=_family_repr, status=FamilyStatus.REFERRED)
+        again = FamilyAuditEvent.REFERRED_AGAIN
+        self.rec.update(
+            Family, family, at=at, actor=coordinator, event=again, repr_=_family_repr, status=FamilyStatus.REFERRED
+        )
         referrer = rng.choice(everyone) if rng.random() < 0.75 else None
         referral = self.rec.create(
             Referral,
             at=at + datetime.timedelta(milliseconds=5),
             actor=coordinator,
+            event=again,
             family_id=family["id"],
             referrer_id=referrer["id"] if referrer else None,
             self_referral=referrer is None,
@@ -714,12 +777,14 @@ class _ScaleBuilder:
             ReferralOutcome.WAITING_LIST: FamilyStatus.WAITING_LIST,
             ReferralOutcome.DECLINED: FamilyStatus.NOT_ACCEPTED,
         }[outcome]
-        self.rec.update(Family, family, at=at, actor=coordinator, repr_=_family_repr, status=status)
+        decided = FamilyAuditEvent.REFERRAL_DECIDED
+        self.rec.update(Family, family, at=at, actor=coordinator, event=decided, repr_=_family_repr, status=status)
         self.rec.update(
             Referral,
             referral,
             at=at + datetime.timedelta(milliseconds=5),
             actor=coordinator,
+            event=decided,
             outcome=outcome,
             outcome_reason=reason,
             decided_on=day,
@@ -734,10 +799,12 @@ class _ScaleBuilder:
         """``assignment_start``: the assignment; the first volunteer of a referral opens a support period linked to
         it; then the family becomes supported, with the period's dates as its own."""
         at = self.at(day, 9, 15)
+        assigned = FamilyAuditEvent.VOLUNTEER_ASSIGNED
         assignment = self.rec.create(
             Assignment,
             at=at,
             actor=coordinator,
+            event=assigned,
             family_id=family["id"],
             volunteer_id=volunteer["id"],
             started_on=day,
@@ -749,6 +816,7 @@ class _ScaleBuilder:
                 SupportPeriod,
                 at=at + datetime.timedelta(milliseconds=2),
                 actor=coordinator,
+                event=assigned,
                 repr_=_period_repr,
                 family_id=family["id"],
                 referral_id=self.accepted[family["id"]]["id"],
@@ -756,7 +824,13 @@ class _ScaleBuilder:
             )
             values.update(support_started_on=day, support_ended_on=None, support_end_reason="")
         self.rec.update(
-            Family, family, at=at + datetime.timedelta(milliseconds=5), actor=coordinator, repr_=_family_repr, **values
+            Family,
+            family,
+            at=at + datetime.timedelta(milliseconds=5),
+            actor=coordinator,
+            event=assigned,
+            repr_=_family_repr,
+            **values,
         )
         return assignment
 
@@ -770,12 +844,14 @@ class _ScaleBuilder:
     ) -> None:
         """``assignment_end``: the assignment closes; with no volunteer left the family awaits another."""
         at = self.at(day, 9, 12)
-        self.rec.update(Assignment, assignment, at=at, actor=coordinator, ended_on=day, end_reason=reason)
+        ended = FamilyAuditEvent.ASSIGNMENT_ENDED
+        self.rec.update(Assignment, assignment, at=at, actor=coordinator, event=ended, ended_on=day, end_reason=reason)
         self.rec.update(
             Family,
             family,
             at=at + datetime.timedelta(milliseconds=5),
             actor=coordinator,
+            event=ended,
             repr_=_family_repr,
             status=FamilyStatus.AWAITING_VOLUNTEER,
         )
@@ -787,12 +863,16 @@ class _ScaleBuilder:
         family's support ends with the period's dates and reason."""
         at = self.at(day, 9, 12)
         reason = self.rng.choice(SUPPORT_END_REASONS)
-        self.rec.update(Assignment, assignment, at=at, actor=coordinator, ended_on=day, end_reason="Support ended")
+        ended = FamilyAuditEvent.SUPPORT_ENDED
+        self.rec.update(
+            Assignment, assignment, at=at, actor=coordinator, event=ended, ended_on=day, end_reason="Support ended"
+        )
         self.rec.update(
             SupportPeriod,
             self.open_periods.pop(family["id"]),
             at=at + datetime.timedelta(milliseconds=2),
             actor=coordinator,
+            event=ended,
             repr_=_period_repr,
             ended_on=day,
             end_reason=reason,
@@ -802,6 +882,7 @@ class _ScaleBuilder:
             family,
             at=at + datetime.timedelta(milliseconds=5),
             actor=coordinator,
+            event=ended,
             repr_=_family_repr,
             status=FamilyStatus.ENDED,
             support_ended_on=day,
@@ -845,6 +926,7 @@ class _ScaleBuilder:
                     Visit,
                     at=at,
                     actor=volunteer,
+                    event=FamilyAuditEvent.VISIT_LOGGED,
                     repr_=_visit_repr,
                     family_id=family["id"],
                     volunteer_id=volunteer["id"],
@@ -858,6 +940,7 @@ class _ScaleBuilder:
                     CaseNote,
                     at=noted_at,
                     actor=volunteer,
+                    event=FamilyAuditEvent.NOTE_WRITTEN,
                     repr_=_note_repr,
                     family_id=family["id"],
                     author_id=volunteer["id"],
@@ -925,6 +1008,7 @@ AUDIT_COLUMNS = [
     "actor_email",
     "changes_text",
     "event",
+    "family_pk",
 ]
 COPY_BATCH = 200_000
 
@@ -1037,8 +1121,8 @@ class _Writer:
         if self.postgres:
             lines = (
                 f"{at.isoformat()}\t{ct}\t{pk}\t{pk}\t{_copy_text(text)}\t{action}\t{_copy_text(changes)}\t"
-                f"{_copy_text(actor_id)}\t{_copy_text(email)}\t\t"
-                for at, ct, pk, text, action, changes, actor_id, email in entries
+                f"{_copy_text(actor_id)}\t{_copy_text(email)}\t\t{_copy_text(event)}\t{_copy_text(family_pk)}"
+                for at, ct, pk, text, action, changes, actor_id, email, event, family_pk in entries
             )
             self._copy(db_table, AUDIT_COLUMNS, lines)
         else:
@@ -1055,9 +1139,10 @@ class _Writer:
                     actor_id,
                     email,
                     "",
-                    "",
+                    event,
+                    family_pk,
                 ]
-                for at, ct, pk, text, action, changes, actor_id, email in entries
+                for at, ct, pk, text, action, changes, actor_id, email, event, family_pk in entries
             )
             self._insert(db_table, AUDIT_COLUMNS, values)
 

@@ -1,0 +1,20 @@
+"""What outcomes adds to the volunteer's home page (volunteers.home): the assessments due with their families."""
+
+from typing import Any
+
+from homestart.models import User
+from outcomes import selectors
+from volunteers import home
+
+
+def _due(user: User) -> dict[str, Any] | None:
+    """The assessments due now with the families the volunteer supports (one query), or nothing to show."""
+    due = selectors.assessments_due(user)
+    return {"due": due} if due else None
+
+
+DUE_PANEL = home.HomePanel("outcomes_due", "outcomes/_home_due.html", _due)
+
+
+def register() -> None:
+    home.register(DUE_PANEL)
