@@ -5,7 +5,7 @@ as a draft, which only the scheme's administrators see and change; publishing gi
 the one assessments use from then on (the latest published version is the current one; nothing stores "current").
 A published version is final: its areas, needs and scale never change (the services refuse it, and so does the
 database on PostgreSQL), so an assessment always means what its version said when it was made. A new version is a
-copy of the current one, changed as a draft. ADR docs/adr/0014-outcomes.md.
+copy of the current one, changed as a draft. ADR docs/adr/0016-outcomes.md.
 
 An assessment is one sitting with the family (the start of support, a review, the end), on one version, with who
 took part and a score (or "not answered") for every need of that version. Only tables and constraints live here;

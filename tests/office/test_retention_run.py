@@ -41,13 +41,14 @@ from tests.office.retention_world import (
     refer,
     supported,
 )
+from tests.outcomes.conftest import publish_starter, record
 from volunteers import services as volunteer_services
 from volunteers.models import SupervisionAction, SupervisionFamily, SupervisionSession, VolunteerProfile
 
 OLDER_BORN = datetime.date(1998, 11, 3)  # 25 on 3 November 2023: the concern is kept until then
 ENDED = datetime.date(2023, 2, 15)  # support ended: due on 15 February 2024
 RUN = datetime.date(2024, 3, 1)
-DOMAIN_APPS = ("families", "volunteers", "consents", "safeguarding")
+DOMAIN_APPS = ("families", "volunteers", "consents", "safeguarding", "outcomes")
 
 
 @pytest.fixture
@@ -114,6 +115,8 @@ def _everything(world: Any) -> Everything:
             )],
             actor=world.coordinator,
         )  # fmt: skip
+        publish_starter(world.scheme, world.administrator)
+        record(family, world.volunteer, on=START, comment=f"{SENTINEL}-Outcome comment")
         concern = safeguarding_services.concern_raise(
             family=family, children=[child(family, f"{SENTINEL}-Older")], category=ConcernCategory.EMOTIONAL,
             account=f"{SENTINEL}-Account of what was seen", observed_on=START, observed_time=datetime.time(10, 15),
@@ -218,6 +221,7 @@ def test_a_run_anonymises_every_record_about_the_family_and_leaves_nothing_perso
         "agency_requests": 1,
         "photos": 1,
         "safeguarding_concerns": 1,
+        "outcome_assessments": 1,
     }
     # Nothing personal is left on any record, nor in any entry the run wrote.
     for value in (SENTINEL, POSTCODE, PHONE):
@@ -266,7 +270,7 @@ def test_each_run_is_logged_with_its_counts(past_world: Any) -> None:
     assert run.additional_data["anonymised"]["families"] == 1
     assert run.additional_data["anonymised"]["safeguarding_concerns"] == 1
     assert run.additional_data["failed"] == {}
-    assert "7 records anonymised" in run.object_repr
+    assert "8 records anonymised" in run.object_repr
     assert run.timestamp.date() == RUN
 
 
