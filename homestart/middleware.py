@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 
-from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
@@ -54,17 +53,8 @@ def client_ip(request: HttpRequest) -> str | None:
 class AuditMiddleware(AuditlogMiddleware):
     """django-auditlog's middleware (actor and address on every entry), with the address from ``client_ip``.
 
-    auditlog sets the request's actor and address in a context variable and never clears it, so work done after
-    the request in the same thread (a command, the next test) would be put down to that person. Here the value
-    is put back as it was once the response is ready.
+    The value it leaves behind after a request is ignored by ``homestart.audit._context``.
     """
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = auditlog_value.set({})
-        try:
-            return super().__call__(request)
-        finally:
-            auditlog_value.reset(token)
 
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:

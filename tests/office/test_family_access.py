@@ -3,7 +3,6 @@
 
 import datetime
 import re
-from collections.abc import Iterator
 from html import unescape
 from typing import Any
 
@@ -65,15 +64,6 @@ def _print_letter(client: Any, world: Any) -> None:
     client.force_login(world.coordinator)
     response = client.post(reverse("consents:letter", args=[consent.pk]), REMOTE_ADDR=COORDINATOR_ADDRESS)
     assert response["Content-Type"] == "application/pdf"
-
-
-@pytest.fixture(autouse=True)
-def _no_actor_left_from_an_earlier_request() -> Iterator[None]:
-    """django-auditlog's middleware puts the request's person in a context variable and never takes it out, so set-up
-    done after another test's request would be recorded as that person's (a user who no longer exists)."""
-    auditlog_value.set({})
-    yield
-    auditlog_value.set({})
 
 
 @pytest.fixture
