@@ -72,7 +72,7 @@ def families_for_user(user: User) -> QuerySet[Family]:
 
 def get_family_for_user_or_404(user: User, pk: Any) -> Family:
     try:
-        return families_for_user(user).select_related("lead_coordinator", "health_visitor__agency").get(pk=pk)
+        return families_for_user(user).select_related("scheme", "lead_coordinator", "health_visitor__agency").get(pk=pk)
     except (Family.DoesNotExist, ValueError, TypeError):
         raise Http404("No such family") from None
 

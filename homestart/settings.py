@@ -202,7 +202,10 @@ REMINDERS_WEEKLY_DAY = env.int("REMINDERS_WEEKLY_DAY", default=0)
 # Sessions (SECURITY 9): a new key at sign-in (Django), 30 minutes idle (the expiry moves on with every
 # request), 12 hours at most from sign-in (homestart.middleware.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit runs from the last request: the session is renewed by homestart.middleware.SessionLifetimeMiddleware
+# at most once a minute (not on every request, which would be an UPDATE on every page).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_EVERY = timedelta(minutes=1)
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 RECENT_AUTHENTICATION_WINDOW = timedelta(minutes=10)
 SESSION_COOKIE_HTTPONLY = True

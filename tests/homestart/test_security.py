@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.http import HttpRequest, HttpResponse
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -232,6 +234,29 @@ def test_idle_timeout_is_30_minutes_and_activity_extends_it(world: Any) -> None:
         clock.shift(datetime.timedelta(minutes=31))
         response = client.get(home)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def _session_writes(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum(1 for query in queries.captured_queries if query["sql"].startswith('UPDATE "django_session"'))
+
+
+def test_the_session_is_renewed_at_most_once_a_minute(world: Any) -> None:
+    with time_machine.travel(START, tick=False) as clock:
+        client = _signed_in_client(world)
+        home = reverse("volunteers:home")
+        clock.shift(datetime.timedelta(minutes=2))
+        assert _session_writes(client, home) == 1  # renewed: the idle limit runs from now
+        clock.shift(datetime.timedelta(seconds=30))
+        assert _session_writes(client, home) == 0  # renewed a moment ago: nothing to write
+        clock.shift(datetime.timedelta(seconds=31))
+        assert _session_writes(client, home) == 1
+        # Idle for the whole limit after the last renewal, less a minute: still signed in; a minute later, signed out.
+        clock.shift(datetime.timedelta(minutes=29))
+        assert client.get(home).status_code == 200
+        clock.shift(datetime.timedelta(minutes=30, seconds=1))
+        assert client.get(home)["Location"].startswith(reverse("login"))
 
 
 def test_absolute_timeout_is_12_hours_however_active(world: Any) -> None:
