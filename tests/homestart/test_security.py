@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.http import HttpRequest, HttpResponse
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
