@@ -13,7 +13,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -359,7 +358,7 @@ def without_recent_visit(families: QuerySet[Family], today: datetime.date) -> Qu
         .order_by("started_on")
         .values("started_on")[:1]
     )
-    last_visit = Subquery(Visit.objects.filter(family=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1])
+    last_visit = _last_visit_on()
     return (
         families.filter(status=FamilyStatus.SUPPORTED)
         .annotate(assigned_since=assigned_since)
@@ -377,7 +376,7 @@ def caseload(user: User, status: str | None = None, *, without_visits: bool = Fa
         families = families.filter(status=status)
     if without_visits:
         families = without_recent_visit(families, timezone.localdate())
-    return families.annotate(last_visit_on=Max("visits__visited_on")).prefetch_related(
+    return families.annotate(last_visit_on=_last_visit_on()).prefetch_related(
         Prefetch(
             "assignments",
             queryset=Assignment.objects.filter(ended_on__isnull=True).select_related("volunteer"),
@@ -425,12 +424,19 @@ def volunteers_in_scheme(user: User) -> QuerySet[User]:
     )
 
 
+def _last_visit_on(**visits: Any) -> Subquery:
+    """The day of the family's last visit (of those matching ``visits``), read from the visit index for each family
+    shown, rather than a join and grouping over every visit of every family before the page is cut."""
+    latest = Visit.objects.filter(family=OuterRef("pk"), **visits).order_by("-visited_on").values("visited_on")[:1]
+    return Subquery(latest)
+
+
 def volunteer_families(user: User) -> QuerySet[Family]:
     """A volunteer's current families, with the date of their own last visit to each."""
     return (
         families_for_user(user)
         .filter(assignments__volunteer_id=user.pk, assignments__ended_on__isnull=True)
-        .annotate(last_visit_on=Max("visits__visited_on", filter=Q(visits__volunteer_id=user.pk)))
+        .annotate(last_visit_on=_last_visit_on(volunteer_id=user.pk))
         .select_related("lead_coordinator")
         .order_by("family_name")
         .distinct()

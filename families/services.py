@@ -865,9 +865,10 @@ def _visit_logged_with_form(*, family: Family, volunteer: User, idempotency_key:
 def _note_readers_grant(note: CaseNote, family: Family) -> None:
     """The one place a note gets its readers: its author and the family's lead coordinator, nobody else. Notes, notes
     without a visit and corrections all pass here, so a correction is read by exactly those who read the original."""
-    assign_perm(VIEW_NOTE, note.author, note)
-    if family.lead_coordinator is not None:
-        assign_perm(VIEW_NOTE, family.lead_coordinator, note)
+    readers = [note.author]
+    if family.lead_coordinator is not None and family.lead_coordinator != note.author:
+        readers.append(family.lead_coordinator)
+    assign_perm(VIEW_NOTE, readers, note)  # one INSERT for both rows
 
 
 def _lock_family_for_note(family: Family) -> Family:

@@ -100,7 +100,10 @@ def register_app(app_label: str, *, masked: dict[str, list[str]], excluded: dict
         TRACKED[label] = list(masked.get(name, []))
         # Registered for auditlog's field configuration (what ``record_change`` diffs and masks), with its
         # signal receivers disconnected: every entry is written by a service (module docstring).
-        auditlog.register(model, mask_fields=masked.get(name, []), exclude_fields=excluded.get(name, []))
+        # The other side of a relation is the other record's own (its own entries log it): reading a reverse
+        # one-to-one to diff it would cost a query per entry and never differ.
+        reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+        auditlog.register(model, mask_fields=masked.get(name, []), exclude_fields=[*excluded.get(name, []), *reverse])
         auditlog._disconnect_signals(model)
         if getattr(settings, "AUDIT_STRICT", False):
             _watch(model)

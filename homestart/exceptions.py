@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 class ActionNotAllowed(Exception):
@@ -34,8 +34,43 @@ def save_or_refuse(instance: Any, *, decided_by_database: tuple[str, ...] = ()) 
     a check beforehand would cost a query and still lose a race, so the caller catches the IntegrityError instead.
     """
     try:
-        instance.full_clean(exclude=list(decided_by_database) or None)
+        _full_clean(instance, exclude=set(decided_by_database))
     except ValidationError as exc:
         raise ActionNotAllowed(" ".join(exc.messages)) from None
     instance.save()
     return instance
+
+
+def _full_clean(instance: Any, *, exclude: set[str]) -> None:
+    """Django's ``Model.full_clean`` (the same checks, in the same order, the errors gathered the same way), except
+    that a foreign key whose object the caller holds, read from the database, is not looked up again: that would
+    cost a query each, and the database's foreign key decides anyway. Its uniqueness and constraints still are."""
+    errors: dict[str, Any] = {}
+    try:
+        instance.clean_fields(exclude=exclude | _loaded_foreign_keys(instance))
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    for check in (instance.validate_unique, instance.validate_constraints):
+        exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+        try:
+            check(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _loaded_foreign_keys(instance: Any) -> set[str]:
+    """The names of the instance's foreign keys set to an object that was read from the database (not a bare id,
+    not an object still to be saved)."""
+    loaded = set()
+    for field in instance._meta.concrete_fields:
+        if field.many_to_one or field.one_to_one:
+            related = field.get_cached_value(instance, default=None) if field.is_cached(instance) else None
+            if related is not None and not related._state.adding and related.pk == getattr(instance, field.attname):
+                loaded.add(field.name)
+    return loaded

@@ -132,13 +132,13 @@ class VerifiedClient(Client):
 
     def force_login(self, user: Any, backend: str | None = None) -> None:
         device = enrol_two_factor(user)
-        super().force_login(user, backend or "django.contrib.auth.backends.ModelBackend")
+        super().force_login(user, backend or "homestart.backends.UserWithSchemeBackend")
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
 
     def force_login_password_only(self, user: Any) -> None:
-        super().force_login(user, "django.contrib.auth.backends.ModelBackend")
+        super().force_login(user, "homestart.backends.UserWithSchemeBackend")
 
 
 @pytest.fixture

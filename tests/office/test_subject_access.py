@@ -46,10 +46,14 @@ CONCERN_ACCOUNT = "The baby was left alone in the flat for an hour."
 SAFEGUARDING_MARK = "Safeguarding: review before release"
 
 
-def _pdf_text(document: bytes) -> str:
-    """The PDF's text as pdftotext (poppler-utils) reads it back, pages split by form feeds, spaces normalised."""
+def _pdf_text(document: bytes, *, raw: bool = False) -> str:
+    """The PDF's text as pdftotext (poppler-utils) reads it back, pages split by form feeds, spaces normalised; with
+    ``raw``, in the order it was drawn (a table cell's lines together, never interleaved with the next cell's)."""
     result = subprocess.run(  # noqa: S603 - a fixed program on bytes we made
-        ["/usr/bin/pdftotext", "-enc", "UTF-8", "-", "-"], input=document, capture_output=True, check=True
+        ["/usr/bin/pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else []), "-", "-"],
+        input=document,
+        capture_output=True,
+        check=True,
     )
     return "\f".join(" ".join(page.split()) for page in result.stdout.decode("utf-8").split("\f"))
 
@@ -233,7 +237,8 @@ def test_the_signed_scans_are_in_the_zip_as_uploaded(sar_world: Any) -> None:
     stored = ConsentEvent.objects.get(consent=w.consent, scan__isnull=False).scan
     assert hashlib.sha256(archive.read(scans[0])).hexdigest() == stored.sha256
     assert held["signed_scans"][0]["file"] == scans[0] and held["signed_scans"][0]["matches_upload"] is True
-    assert scans[0] in "".join(text.split())  # a long name may wrap in the PDF's text
+    pdf = archive.read(next(name for name in archive.namelist() if name.endswith("-subject-access.pdf")))
+    assert scans[0] in "".join(_pdf_text(pdf, raw=True).split())  # named in the PDF (a long name wraps in its cell)
 
 
 def test_a_scan_missing_from_the_store_is_said_to_be_missing(sar_world: Any) -> None:
