@@ -140,7 +140,8 @@ def expect_status(status: int) -> Callable[[Any], None]:
 
 
 def profile(request: Callable[[], Any], repetitions: int) -> None:
-    """cProfile of ``repetitions`` requests: the 30 functions with the most cumulative time, then the most own time."""
+    """cProfile of ``repetitions`` requests: the 30 functions with the most cumulative time, the product's own 40,
+    then the 20 with the most time of their own."""
     import cProfile
     import pstats
 
@@ -149,8 +150,11 @@ def profile(request: Callable[[], Any], repetitions: int) -> None:
     for _ in range(repetitions):
         request()
     profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(30)
+    # The product's own functions (not Django's, not the libraries'): which section, selector or service costs what.
+    own = f"^{ROOT}/(?!\\.venv)"
+    stats.sort_stats("cumulative").print_stats(own, 40)
     stats.sort_stats("tottime").print_stats(20)
 
 

@@ -6,6 +6,7 @@ import operator
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     CharField,
@@ -24,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Lower, Replace, TruncDate, TruncMonth, Upper
 from django.http import Http404
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
+from guardian.utils import get_user_obj_perms_model
 
 from families.models import (
     Agency,
@@ -56,8 +57,22 @@ ACTIVE_STATUSES = (
 
 
 def object_permission_filter(user: User, perm: str, queryset: QuerySet) -> QuerySet:
-    """Objects the user holds ``perm`` on, by object permission only: no superuser or global bypass."""
-    return get_objects_for_user(user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False)
+    """Objects the user holds ``perm`` on, by object permission only: no superuser, group or global bypass.
+
+    What guardian's ``get_objects_for_user(user, perm, queryset, use_groups=False, with_superuser=False,
+    accept_global_perms=False)`` answers, as the one subquery on the model's direct permission table (ADR 0002)
+    that it builds, without the generic machinery around it (a few milliseconds of the ORM on every page that
+    filters by it). ``tests/families/test_object_permission_filter.py`` holds the two to the same answers."""
+    app_label, codename = perm.split(".")
+    model = queryset.model
+    if model._meta.app_label != app_label:
+        raise ValueError(f"{perm} is not a permission of {model._meta.label}")
+    granted = get_user_obj_perms_model(model).objects.filter(
+        user_id=user.pk,
+        permission__content_type=ContentType.objects.get_for_model(model),
+        permission__codename=codename,
+    )
+    return queryset.filter(pk__in=granted.values("content_object_id"))
 
 
 def families_for_user(user: User) -> QuerySet[Family]:
