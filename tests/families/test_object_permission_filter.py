@@ -12,7 +12,9 @@ from tests.conftest import log_visit
 
 
 def _guardian(user: Any, perm: str, queryset: Any) -> set[int]:
-    found = get_objects_for_user(user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False)
+    found = get_objects_for_user(
+        user, perm, queryset, use_groups=False, with_superuser=False, accept_global_perms=False
+    )
     return set(found.values_list("pk", flat=True))
 
 
