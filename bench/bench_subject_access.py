@@ -9,9 +9,10 @@ everything an export gathers: a signed consent with its scan, the support-agreed
 not to share, a supervision session, a safeguarding concern, and ``--visits`` visits each with a private note (every
 tenth with a correction). Then it times ``office.subject_access.subject_access_export`` (gathering every app's
 records, the PDF through WeasyPrint, family.json, the ZIP, and its audit entries) for the family's coordinator and
-for the safeguarding lead (whose export adds the safeguarding pages): the median of ``--repeat`` runs after
-``--warmup`` untimed ones (wall-clock seconds, and the median CPU seconds of this process, which is what the wall
-time comes down to on an idle machine; the load average is printed before and after, as the machine may be
+for the safeguarding lead (whose export adds the safeguarding pages), each with the PDF laid out in one part and in
+two at once (ADR 0018; two needs two cores): the median of ``--repeat`` runs after ``--warmup`` untimed ones
+(wall-clock seconds, and the median CPU seconds of this process, which is what the wall time of one part comes down
+to on an idle machine; with two, the second part's CPU is its child's and not counted; the load average is printed before and after, as the machine may be
 shared), with the queries one export runs, the PDF's pages and the ZIP's size. Each run appends
 its audit entries (the export, and one read per note) to the bench database's log, as a real export would.
 """
@@ -240,11 +241,18 @@ def main() -> int:
         f"{CaseNote.objects.filter(family=family).count()} private notes (corrections included)"
     )
     print(f"load average before timing: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+    from homestart import pdf
+
+    in_parts = pdf.parts_available
     print(
-        f"{'export by':<38}  {'median s':>8}  {'min s':>6}  {'max s':>6}  {'CPU s':>6}  {'queries':>7}  {'pages':>5}"
+        f"{'export by':<46}  {'median s':>8}  {'min s':>6}  {'max s':>6}  {'CPU s':>6}  {'queries':>7}  {'pages':>5}"
         f"  {'ZIP bytes':>10}"
     )
+    runs = []
     for label, actor in [("the family's coordinator", coordinator), ("a safeguarding lead (+ safeguarding)", lead)]:
+        runs += [(f"{label}, one part", actor, lambda: 1), (f"{label}, two parts", actor, in_parts)]
+    for label, actor, parts in runs:
+        pdf.parts_available = parts  # one part: the PDF laid out on one core, as a threaded server does
         for _ in range(args.warmup):
             subject_access_export(family=family, actor=actor)
         with CaptureQueriesContext(connection) as captured:
@@ -260,7 +268,7 @@ def main() -> int:
         document = archive.read(next(name for name in archive.namelist() if name.endswith(".pdf")))
         pages = _pages(document)
         print(
-            f"{label:<38}  {statistics.median(samples):>8.2f}  {min(samples):>6.2f}  {max(samples):>6.2f}  "
+            f"{label:<46}  {statistics.median(samples):>8.2f}  {min(samples):>6.2f}  {max(samples):>6.2f}  "
             f"{statistics.median(cpu):>6.2f}  {queries:>7}  {pages:>5}  {len(export.content):>10,}"
         )
     print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")

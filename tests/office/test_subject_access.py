@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from consents import services as consent_services
 from consents.models import Category, ConsentEvent, Disclosure, Purpose
 from families import services as family_services
 from families.models import AgencyKind, CaseNote, MemberKind
+from homestart import pdf
 from homestart.models import AuditEntry, Role
 from office import subject_access
 from office.audit import OfficeAuditEvent
@@ -184,6 +186,47 @@ def test_the_family_coordinators_export_holds_the_familys_records_and_nothing_ab
     assert held["export"]["includes_safeguarding"] is False
     assert subject_access.SAFEGUARDING_KEY not in held
     assert not export.includes_safeguarding
+
+
+@pytest.mark.parametrize("role", ["coordinator", "dsl"])
+def test_a_long_record_laid_out_in_two_parts_reads_as_one_numbered_document(
+    sar_world: Any, monkeypatch: Any, role: str
+) -> None:
+    """A family with many visits has its PDF laid out in two parts at once (here from two visits on): the second
+    part goes on from the visits, the opening is printed once, and the pages are numbered across both."""
+    w = sar_world
+    actor = w.coordinator if role == "coordinator" else w.dsl
+    whole_text = _open(subject_access.subject_access_export(family=w.family, actor=actor).content)[1]
+    monkeypatch.setattr(subject_access, "VISITS_FOR_TWO_PARTS", 2)
+    monkeypatch.setattr(pdf, "parts_available", lambda: 2)
+    export = subject_access.subject_access_export(family=w.family, actor=actor)
+    archive = zipfile.ZipFile(io.BytesIO(export.content))
+    document = archive.read(f"{w.family.reference}-subject-access.pdf")
+    text = _open(export.content)[1]
+
+    pages = text.split("\f")
+    pages = pages[:-1] if not pages[-1].strip() else pages
+    for number, page in enumerate(pages, start=1):
+        assert page.count(f"Page {number} of {len(pages)}") == 1, page[-120:]
+        assert f"Ref {w.family.reference}" in page  # the running footer on every page of both parts
+    assert text.count("Everything held about the Okafor family") == 1  # the opening, once
+    assert text.count("Visits and private notes (continued)") == 1
+    # Everything the whole document says, in the same order, and nothing more but the continued heading.
+    footer = pages[0][pages[0].index(f"Ref {w.family.reference}") :].split(" Page ")[0]
+    assert _body(text, footer).replace("Visits and private notes (continued)", "").split() == (
+        _body(whole_text, footer).split()
+    )
+    assert OTHER_NOTE not in text and "Quimby" not in text
+    assert (SAFEGUARDING_MARK in text) is (role == "dsl")
+    assert b"/Title" in document  # the first part's metadata kept
+    assert export.sha256 == hashlib.sha256(export.content).hexdigest()
+
+
+def _body(text: str, footer: str) -> str:
+    """The text without what is printed on every page (footer, page number, safeguarding mark) or page breaks."""
+    for repeated in [footer, SAFEGUARDING_MARK, "\f"]:
+        text = text.replace(repeated, " ")
+    return re.sub(r"Page \d+ of \d+", " ", text)
 
 
 def test_the_json_holds_the_same_records_as_the_pdf(sar_world: Any) -> None:
