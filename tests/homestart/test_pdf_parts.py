@@ -15,7 +15,7 @@ PAGE = '<p style="break-after: page">{text}</p>'
 
 
 def _html(*texts: str, numbered_after: bool = True) -> str:
-    style = "<style>@page { @bottom-right { content: none; } }</style>" if numbered_after else ""
+    style = '<link rel="stylesheet" href="/static/css/letter-numbered-after.css">' if numbered_after else ""
     body = "".join(PAGE.format(text=text) for text in texts)
     return (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Parts</title>'
