@@ -188,7 +188,7 @@ FIRST_PART_SHARE = 0.55  # of the notes' text
 
 
 def _parts(held: dict[str, Any], context: dict[str, Any]) -> list[dict[str, Any]]:
-    """The PDF's context, whole or as two parts split among the visits where the text before and after is even."""
+    """The PDF's context, whole or as two parts split among the visits so that the two take about as long."""
     visits = held["visits"]
     if len(visits) < VISITS_FOR_TWO_PARTS or pdf.parts_available() < 2:
         return [{**context, "visits": visits}]
