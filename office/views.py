@@ -35,25 +35,40 @@ def home(request: HttpRequest) -> HttpResponse:
     raise Http404("No such page")
 
 
+# Rows of each list on the dashboard; the whole list is on its own page, linked from the section.
+DASHBOARD_ROWS = 10
+
+
 @require_http_methods(["GET"])
 @coordinator_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs the coordinator's attention, each list its first rows with a link to the whole on its own page."""
     user = request.user
     referrals = family_selectors.referrals_waiting(user)
+    available = list(volunteer_selectors.volunteer_records(user, available_only=True, with_families=False))
+    supervision_due = volunteer_selectors.volunteers_due_for_supervision(user)
     return render(
         request,
         "office/dashboard.html",
         {
-            "referrals": referrals[:10],
+            "referrals": referrals[:DASHBOARD_ROWS],
             "referral_count": referrals.count(),
             "status_counts": family_selectors.caseload_counts(user),
-            "volunteers": volunteer_selectors.volunteer_records(user),
+            "available_volunteers": available[:DASHBOARD_ROWS],
+            "available_count": len(available),
             "dbs_due": volunteer_selectors.dbs_renewals_due(user),
-            "supervision_due": volunteer_selectors.volunteers_due_for_supervision(user),
-            "awaiting_signature": consent_selectors.consents_awaiting_signature(user).order_by("created_at")[:10],
-            "expiring": consent_selectors.consents_expiring(user, within_days=30).order_by("review_on")[:10],
-            "requests_waiting": consent_selectors.requests_waiting_on_families(user).order_by("due_on")[:10],
-            "requests_overdue": consent_selectors.requests_overdue(user).order_by("due_on")[:10],
+            "supervision_due": supervision_due[:DASHBOARD_ROWS],
+            "supervision_due_count": len(supervision_due),
+            "awaiting_signature": consent_selectors.consents_awaiting_signature(user).order_by("created_at")[
+                :DASHBOARD_ROWS
+            ],
+            "expiring": consent_selectors.consents_expiring(user, within_days=30).order_by("review_on")[
+                :DASHBOARD_ROWS
+            ],
+            "requests_waiting": consent_selectors.requests_waiting_on_families(user).order_by("due_on")[
+                :DASHBOARD_ROWS
+            ],
+            "requests_overdue": consent_selectors.requests_overdue(user).order_by("due_on")[:DASHBOARD_ROWS],
             "safeguarding": safeguarding_selectors.safeguarding_summary(user),
             "is_safeguarding_lead": is_safeguarding_lead(user),
             "retention_due": family_retention.due_this_month_count(user, timezone.localdate()),

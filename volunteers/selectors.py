@@ -95,9 +95,10 @@ def _last_supervised_on() -> Subquery:
     )
 
 
-def volunteer_records(user: User, *, available_only: bool = False) -> QuerySet[User]:
-    """Active volunteers of the coordinator's scheme, each with their current families, how many that is, whether
-    they can take a new family, the date of their last supervision and whether it is overdue (constant queries).
+def volunteer_records(user: User, *, available_only: bool = False, with_families: bool = True) -> QuerySet[User]:
+    """Active volunteers of the coordinator's scheme, each with their current families (``with_families``), how
+    many that is, whether they can take a new family, the date of their last supervision and whether it is overdue
+    (constant queries: one, and one more for the families).
 
     A volunteer takes a new family when their record says they are available and they have fewer families now
     than the most they said they would take at once.
@@ -128,15 +129,16 @@ def volunteer_records(user: User, *, available_only: bool = False) -> QuerySet[U
                 _overdue_for_supervision(supervision_cutoff(user)), output_field=BooleanField()
             ),
         )
-        .prefetch_related(
+        .order_by("first_name", "last_name", "pk")
+    )
+    if with_families:
+        volunteers = volunteers.prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(ended_on__isnull=True).select_related("family"),
                 to_attr="current_assignments",
             )
         )
-        .order_by("first_name", "last_name", "pk")
-    )
     if available_only:
         volunteers = volunteers.filter(takes_new_family=True)
     return volunteers

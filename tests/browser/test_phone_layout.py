@@ -23,6 +23,7 @@ from tests.browser.conftest import BROWSER_DB, PHONE, REPO_ROOT, _context, captu
 from tests.conftest import PASSWORD, World
 from tests.homestart.test_authorization import POLICY, ROLES, route_url
 from tests.safeguarding.policy import concern_in_review
+from volunteers.services import volunteer_availability_update
 
 pytestmark = [pytest.mark.browser, BROWSER_DB]
 
@@ -221,6 +222,13 @@ def test_screenshots_of_the_busiest_pages_on_a_phone_and_a_desk(
 ) -> None:
     """For people to look at: a safeguarding lead's pages at 375 px and 1200 px (the desk layout must not change)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    volunteer_availability_update(  # so that the dashboard lists a volunteer who can take a new family
+        profile=live_world.other_volunteer.volunteer_profile,
+        available_for_new_family=True,
+        available_times="Tuesday and Thursday mornings",
+        max_families=2,
+        actor=live_world.coordinator,
+    )
     sign_in(role_phone, live_world.dsl.username)
     urls = {name: build(live_world) for name, build in SCREENS.items()}
     for name, url in urls.items():

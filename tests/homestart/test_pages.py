@@ -46,8 +46,8 @@ def test_dashboard_shows_referrals_caseload_volunteers_and_dbs_renewals(client: 
     html = client.get(reverse("dashboard")).content.decode()
     assert "Nowak" in html  # referral waiting
     assert "Being supported" in html
-    assert "Okafor" in html  # the volunteer's current family
     assert "DBS renewals due" in html and "Volunteer Tester" in html
+    assert f'href="{reverse("volunteers:list")}"' in html  # every volunteer and their families are a click away
     assert "Evans" not in html  # another scheme's family
 
 

@@ -148,6 +148,46 @@ def test_volunteer_list_shows_availability_and_filters_it(client: Any, world: An
     assert "Volunteer Tester</a>" not in filtered.replace("Othervolunteer Tester</a>", "")
 
 
+def test_dashboard_lists_who_can_take_a_new_family_and_links_to_every_volunteer(client: Any, world: Any) -> None:
+    _availability(world, world.volunteer, available=True, most=1)  # has the Okafor family: full
+    _availability(world, world.other_volunteer, available=True, most=2, times="Weekday afternoons")
+    client.force_login(world.coordinator)
+    html = client.get(reverse("dashboard")).content.decode()
+    section = html.split('id="volunteers-heading"')[1].split("</section>")[0]
+    assert '<span class="count">1</span>' in section
+    assert "Othervolunteer Tester" in section and "0 of 2" in section and "Weekday afternoons" in section
+    assert "Volunteer Tester</a>" not in section.replace("Othervolunteer Tester</a>", "")  # full: not offered
+    assert reverse("volunteers:detail", args=[world.other_volunteer.volunteer_profile.pk]) in section
+    assert f'href="{reverse("volunteers:list")}"' in section
+    assert "See all" not in section  # every one is shown
+    _availability(world, world.other_volunteer, available=False, most=2)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "No volunteer can take a new family just now" in html
+
+
+def test_dashboard_shows_the_first_rows_of_a_long_list_and_links_to_the_whole(client: Any, world: Any) -> None:
+    from office.views import DASHBOARD_ROWS
+
+    volunteers = [make_user(world.scheme, f"many{number:02d}", Role.VOLUNTEER) for number in range(DASHBOARD_ROWS + 2)]
+    for volunteer in volunteers:
+        _availability(world, volunteer, available=True, most=1)
+    with _at(60):
+        client.force_login(world.coordinator)
+        html = client.get(reverse("dashboard")).content.decode()
+        available = html.split('id="volunteers-heading"')[1].split("</section>")[0]
+        assert f'<span class="count">{DASHBOARD_ROWS + 2}</span>' in available
+        assert available.count("<tr>") == DASHBOARD_ROWS + 1  # the heading row and ten volunteers
+        assert f"See all {DASHBOARD_ROWS + 2} volunteers who can take a new family" in available
+        assert f'href="{reverse("volunteers:list")}?available=yes"' in available
+        due = html.split('id="supervision-due-heading"')[1].split("</section>")[0]
+        total = DASHBOARD_ROWS + 4  # every new volunteer and the scheme's two, none supervised
+        assert f'<span class="count">{total}</span>' in due and due.count("<tr>") == DASHBOARD_ROWS + 1
+        assert f"See all {total} volunteers due for supervision" in due
+        assert reverse("volunteers:supervision_list") in due
+        everyone = client.get(reverse("volunteers:supervision_list")).content.decode()
+        assert everyone.split("Volunteers due for supervision")[1].split("</section>")[0].count("<tr>") == total + 1
+
+
 def test_availability_page(client: Any, world: Any) -> None:
     profile = world.other_volunteer.volunteer_profile
     url = reverse("volunteers:availability_edit", args=[profile.pk])
