@@ -1,12 +1,19 @@
 """Reads about the people of a scheme, shared by every app."""
 
 import unicodedata
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
 from homestart.models import Role, User
 from homestart.permissions import can_manage_account
+
+
+def first_rows_and_count(rows: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
+    """The first ``limit`` rows of a query and how many rows it has in all, in one query (a window count)."""
+    first = list(rows.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    return first, first[0].rows_in_all if first else 0
 
 
 def active_coordinators(scheme_id: int) -> QuerySet[User]:

@@ -13,6 +13,7 @@ from families.models import Family
 from families.selectors import load_family
 from homestart.decorators import coordinator_required
 from homestart.permissions import can_administer, can_coordinate, is_volunteer
+from homestart.selectors import first_rows_and_count
 from office import casefile, services
 from outcomes import selectors as outcome_selectors
 from safeguarding import selectors as safeguarding_selectors
@@ -44,18 +45,20 @@ DASHBOARD_ROWS = 10
 def dashboard(request: HttpRequest) -> HttpResponse:
     """What needs the coordinator's attention, each list its first rows with a link to the whole on its own page."""
     user = request.user
-    referrals = family_selectors.referrals_waiting(user)
-    available = list(volunteer_selectors.volunteer_records(user, available_only=True, with_families=False))
+    referrals, referral_count = first_rows_and_count(family_selectors.referrals_waiting(user), DASHBOARD_ROWS)
+    available, available_count = first_rows_and_count(
+        volunteer_selectors.volunteers_taking_new_family(user), DASHBOARD_ROWS
+    )
     supervision_due = volunteer_selectors.volunteers_due_for_supervision(user)
     return render(
         request,
         "office/dashboard.html",
         {
-            "referrals": referrals[:DASHBOARD_ROWS],
-            "referral_count": referrals.count(),
+            "referrals": referrals,
+            "referral_count": referral_count,
             "status_counts": family_selectors.caseload_counts(user),
-            "available_volunteers": available[:DASHBOARD_ROWS],
-            "available_count": len(available),
+            "available_volunteers": available,
+            "available_count": available_count,
             "dbs_due": volunteer_selectors.dbs_renewals_due(user),
             "supervision_due": supervision_due[:DASHBOARD_ROWS],
             "supervision_due_count": len(supervision_due),

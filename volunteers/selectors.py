@@ -95,53 +95,68 @@ def _last_supervised_on() -> Subquery:
     )
 
 
-def volunteer_records(user: User, *, available_only: bool = False, with_families: bool = True) -> QuerySet[User]:
-    """Active volunteers of the coordinator's scheme, each with their current families (``with_families``), how
-    many that is, whether they can take a new family, the date of their last supervision and whether it is overdue
-    (constant queries: one, and one more for the families).
-
-    A volunteer takes a new family when their record says they are available and they have fewer families now
-    than the most they said they would take at once.
-    """
-    if not can_coordinate(user):
-        return User.objects.none()
-    families_now = (
+def _families_now() -> Coalesce:
+    """How many families the volunteer (``OuterRef("pk")``) supports now."""
+    current = (
         Assignment.objects.filter(volunteer=OuterRef("pk"), ended_on__isnull=True)
         .order_by()
         .values("volunteer")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    volunteers = (
+    return Coalesce(Subquery(current), Value(0))
+
+
+def _takes_new_family() -> Q:
+    """A volunteer takes a new family when their record says they are available and they have fewer families now
+    (``families_now``) than the most they said they would take at once."""
+    return Q(volunteer_profile__available_for_new_family=True) & Q(
+        families_now__lt=F("volunteer_profile__max_families")
+    )
+
+
+def _active_volunteers(user: User) -> QuerySet[User]:
+    return (
         User.objects.filter(scheme_id=user.scheme_id, role=Role.VOLUNTEER, is_active=True)
         .select_related("volunteer_profile")
+        .annotate(families_now=_families_now())
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def volunteer_records(user: User, *, available_only: bool = False) -> QuerySet[User]:
+    """Active volunteers of the coordinator's scheme, each with their current families, how many that is, whether
+    they can take a new family, the date of their last supervision and whether it is overdue (constant queries)."""
+    if not can_coordinate(user):
+        return User.objects.none()
+    volunteers = (
+        _active_volunteers(user)
+        .annotate(last_supervised_on=_last_supervised_on())
         .annotate(
-            families_now=Coalesce(Subquery(families_now), Value(0)),
-            last_supervised_on=_last_supervised_on(),
-        )
-        .annotate(
-            takes_new_family=ExpressionWrapper(
-                Q(volunteer_profile__available_for_new_family=True)
-                & Q(families_now__lt=F("volunteer_profile__max_families")),
-                output_field=BooleanField(),
-            ),
+            takes_new_family=ExpressionWrapper(_takes_new_family(), output_field=BooleanField()),
             supervision_overdue=ExpressionWrapper(
                 _overdue_for_supervision(supervision_cutoff(user)), output_field=BooleanField()
             ),
         )
-        .order_by("first_name", "last_name", "pk")
-    )
-    if with_families:
-        volunteers = volunteers.prefetch_related(
+        .prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.filter(ended_on__isnull=True).select_related("family"),
                 to_attr="current_assignments",
             )
         )
+    )
     if available_only:
         volunteers = volunteers.filter(takes_new_family=True)
     return volunteers
+
+
+def volunteers_taking_new_family(user: User) -> QuerySet[User]:
+    """Active volunteers of the coordinator's scheme who can take a new family, by name, each with how many families
+    they support now (``families_now``): one query, for the dashboard."""
+    if not can_coordinate(user):
+        return User.objects.none()
+    return _active_volunteers(user).filter(_takes_new_family())
 
 
 def supervision_due_on(

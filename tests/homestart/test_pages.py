@@ -160,3 +160,20 @@ def test_dashboard_lists_consents_waiting_expiring_and_requests(client: Any, wor
     html = client.get(reverse("dashboard")).content.decode()
     assert "Consents waiting for a signature" in html and "Okafor" in html
     assert "Overdue" in html and "North Health Visiting Team" in html
+
+
+def test_dashboard_shows_ten_referrals_and_counts_them_all(client: Any, world: Any) -> None:
+    from office.views import DASHBOARD_ROWS
+
+    client.force_login(world.coordinator)
+    html = client.get(reverse("dashboard")).content.decode()
+    section = html.split('id="referrals-heading"')[1].split("</section>")[0]
+    assert '<span class="count">0</span>' in section and "No referrals are waiting" in section
+    names = [f"Family{letter}" for letter in "ABCDEFGHIJKL"]  # two more than the dashboard shows
+    for number, name in enumerate(names):
+        make_family(world.coordinator, name, accept=False, postcode=f"PO{number + 1} 1AA")
+    html = client.get(reverse("dashboard")).content.decode()
+    section = html.split('id="referrals-heading"')[1].split("</section>")[0]
+    assert f'<span class="count">{len(names)}</span>' in section
+    assert sum(name in section for name in names) == DASHBOARD_ROWS
+    assert f"See all {len(names)} referrals" in section
