@@ -8,7 +8,8 @@ the whole stack (middleware, sessions, auditlog, templates) runs, but no network
 it prints the median and 95th-percentile time, the queries one request runs, and the median as a multiple of the
 authenticated floor's (``bench_urls.floor``: the same middleware and session, one query for 50 rows of the user's
 scheme, rendered through ``base.html``); the visit POST as a multiple of the bare insert view's (one INSERT behind
-the same middleware). Each run logs real visits (warm-ups + repetitions + 1) on the benchmark family: the POSTs go
+the same middleware). The pages are timed in rounds, each round one request to every page in turn, so that a machine
+whose speed drifts during the run slows the floor as much as the pages. Each run logs real visits (warm-ups + repetitions + 1) on the benchmark family: the POSTs go
 through the services like any other, so they stay in the database and its audit log.
 
 ``--only NAME`` times only the pages whose name contains NAME (with the two floors); ``--profile NAME`` runs
@@ -110,25 +111,31 @@ class Measurement:
         self.queries = queries
 
 
-def measure(
-    name: str, request: Callable[[], Any], check: Callable[[Any], None], *, warmups: int, repetitions: int
-) -> Measurement:
+Page = tuple[str, Callable[[], Any], Callable[[Any], None]]
+
+
+def measure(pages: list[Page], *, warmups: int, repetitions: int) -> list[Measurement]:
+    """Each page's times, taken in rounds: every round requests every page once, in turn. A machine whose speed
+    drifts during the run (a shared host) then slows the floor and the pages alike, so their ratios hold."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(warmups):
-        check(request())
-    # Queries are counted on one extra request: capturing them slows the cursor, so timed requests run without.
-    with CaptureQueriesContext(connection) as captured:
-        check(request())
-    queries = len(captured.captured_queries)  # now: the next request resets the connection's query log
-    times = []
+    queries = {}
+    for name, request, check in pages:
+        for _ in range(warmups):
+            check(request())
+        # Queries are counted on one extra request: capturing them slows the cursor, so timed requests run without.
+        with CaptureQueriesContext(connection) as captured:
+            check(request())
+        queries[name] = len(captured.captured_queries)  # now: the next request resets the connection's query log
+    times: dict[str, list[float]] = {name: [] for name, _request, _check in pages}
     for _ in range(repetitions):
-        started = time.perf_counter()
-        response = request()
-        times.append((time.perf_counter() - started) * 1000)
-        check(response)
-    return Measurement(name, times, queries)
+        for name, request, check in pages:
+            started = time.perf_counter()
+            response = request()
+            times[name].append((time.perf_counter() - started) * 1000)
+            check(response)
+    return [Measurement(name, times[name], queries[name]) for name, _request, _check in pages]
 
 
 def expect_status(status: int) -> Callable[[Any], None]:
@@ -288,7 +295,7 @@ def main() -> int:
             raise AssertionError(f"visit not saved: {count} visits after {posted['count']} posts")
 
     ok = expect_status(200)
-    pages: list[tuple[str, Callable[[], Any], Callable[[Any], None]]] = [
+    pages: list[Page] = [
         ("trivial view", get(coordinator, "bench_trivial"), ok),
         ("authenticated floor", get(coordinator, "bench_floor"), ok),
         ("bare insert (POST)", post_insert, expect_status(302)),
@@ -320,12 +327,14 @@ def main() -> int:
             profile(request, args.repetitions)
             return 0
         try:
-            kw = {"warmups": args.warmups, "repetitions": args.repetitions}
-            for name, request, check in pages:
-                if args.only and name not in {"authenticated floor", "bare insert (POST)"}:
-                    if not any(part in name for part in args.only):
-                        continue
-                results.append(measure(name, request, check, **kw))
+            chosen = [
+                page
+                for page in pages
+                if not args.only
+                or page[0] in {"authenticated floor", "bare insert (POST)"}
+                or any(part in page[0] for part in args.only)
+            ]
+            results = measure(chosen, warmups=args.warmups, repetitions=args.repetitions)
         except Exception:  # noqa: BLE001 - report whatever the pages raise, then stop
             print("A page failed; the views are not this script's to fix. The error:\n", file=sys.stderr)
             traceback.print_exc()
