@@ -356,7 +356,7 @@ def _annotated_periods(periods: QuerySet[SupportPeriod], today: datetime.date) -
             last_on=Subquery(latest.values("assessed_on")[:1]),
             interval=Subquery(latest.values("version__review_interval_days")[:1]),
         )
-        .select_related("family", "family__lead_coordinator")
+        .select_related("family")
     )
 
 
@@ -397,7 +397,10 @@ def assessments_due(user: User, *, today: datetime.date | None = None) -> list[D
 def assessments_due_everywhere(today: datetime.date) -> list[tuple[DueAssessment, list[int]]]:
     """Every assessment due now in every scheme, each with the volunteers assigned to the family now (two queries):
     what the reminders send."""
-    due = _due_from(_annotated_periods(SupportPeriod.objects.all(), today), today)
+    # The reminders write to each family's coordinator; the pages need no coordinator (a join less to plan).
+    due = _due_from(
+        _annotated_periods(SupportPeriod.objects.all(), today).select_related("family__lead_coordinator"), today
+    )
     families = [item.family.pk for item in due]
     volunteers: dict[int, list[int]] = {}
     rows = Assignment.objects.filter(family_id__in=families, ended_on__isnull=True, volunteer__is_active=True)
