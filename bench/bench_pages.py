@@ -9,7 +9,8 @@ it prints the median and 95th-percentile time, the queries one request runs, and
 authenticated floor's (``bench_urls.floor``: the same middleware and session, one query for 50 rows of the user's
 scheme, rendered through ``base.html``); the visit POST as a multiple of the bare insert view's (one INSERT behind
 the same middleware). The pages are timed in rounds, each round one request to every page in turn, so that a machine
-whose speed drifts during the run slows the floor as much as the pages. Each run logs real visits (warm-ups + repetitions + 1) on the benchmark family: the POSTs go
+whose speed drifts during the run slows the floor as much as the pages; garbage is collected before each timed
+request, so that each pays for its own. Each run logs real visits (warm-ups + repetitions + 1) on the benchmark family: the POSTs go
 through the services like any other, so they stay in the database and its audit log.
 
 ``--only NAME`` times only the pages whose name contains NAME (with the two floors); ``--profile NAME`` runs
@@ -17,6 +18,7 @@ cProfile over one page instead and prints where its time goes.
 """
 
 import argparse
+import gc
 import math
 import os
 import statistics
@@ -131,6 +133,9 @@ def measure(pages: list[Page], *, warmups: int, repetitions: int) -> list[Measur
     times: dict[str, list[float]] = {name: [] for name, _request, _check in pages}
     for _ in range(repetitions):
         for name, request, check in pages:
+            # Collected before each request, so that no request pays for the garbage of the one before it (the
+            # dashboard's thousands of objects would otherwise be collected during whichever page comes next).
+            gc.collect()
             started = time.perf_counter()
             response = request()
             times[name].append((time.perf_counter() - started) * 1000)
