@@ -30,6 +30,7 @@ from families.selectors import object_permission_filter
 from homestart.decorators import loads
 from homestart.models import Role, User
 from homestart.permissions import can_coordinate, is_case_worker, is_volunteer
+from homestart.selectors import active_volunteers
 from volunteers.models import (
     GroupMeeting,
     GroupMeetingAttendee,
@@ -116,12 +117,7 @@ def _takes_new_family() -> Q:
 
 
 def _active_volunteers(user: User) -> QuerySet[User]:
-    return (
-        User.objects.filter(scheme_id=user.scheme_id, role=Role.VOLUNTEER, is_active=True)
-        .select_related("volunteer_profile")
-        .annotate(families_now=_families_now())
-        .order_by("first_name", "last_name", "pk")
-    )
+    return active_volunteers(user.scheme_id).select_related("volunteer_profile").annotate(families_now=_families_now())
 
 
 def volunteer_records(user: User, *, available_only: bool = False) -> QuerySet[User]:
