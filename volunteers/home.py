@@ -2,7 +2,8 @@
 
 An app above this floor that has something for the volunteer to do (outcomes: assessments due with their families)
 registers a ``HomePanel`` from its AppConfig.ready(): a template partial and what loads its context for the
-volunteer, or ``None`` when there is nothing to show. The page shows the loaded panels above the families, in the
+volunteer and the families the page shows them (read already, as that volunteer may see them), or ``None`` when
+there is nothing to show. The page shows the loaded panels above the families, in the
 order they were registered (docs/adr/0007-floors-and-registries.md). Each panel's load runs a constant number of
 queries however many families the volunteer has (tests/homestart/test_query_counts.py).
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from families.models import Family
 from homestart.models import User
 
 
@@ -20,7 +22,7 @@ from homestart.models import User
 class HomePanel:
     name: str
     template: str
-    load: Callable[[User], dict[str, Any] | None]
+    load: Callable[[User, list[Family]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,11 @@ def register(panel: HomePanel) -> HomePanel:
     return panel
 
 
-def loaded_panels(user: User) -> list[LoadedPanel]:
-    """The panels that have something for this volunteer, loaded, in registration order."""
+def loaded_panels(user: User, families: list[Family]) -> list[LoadedPanel]:
+    """The panels that have something for this volunteer and the families shown to them, in registration order."""
     panels = []
     for panel in PANELS.values():
-        context = panel.load(user)
+        context = panel.load(user, families)
         if context is not None:
             panels.append(LoadedPanel(panel.name, panel.template, context))
     return panels

@@ -49,7 +49,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
             "dbs_due_soon": dbs_due_soon,
             "visit_gap_days": VISIT_GAP_DAYS,
             # What apps above add for the volunteer (volunteers.home): outcome assessments due, say.
-            "panels": home.loaded_panels(request.user),
+            "panels": home.loaded_panels(request.user, families),
         },
     )
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from families import services as family_services
+from families.selectors import volunteer_families
 from homestart.models import Role
 from outcomes import reminders as outcome_reminders
 from outcomes import selectors
@@ -26,7 +27,25 @@ def _day(days_ago: int) -> datetime.date:
 
 
 def _due(user: Any, today: datetime.date = TODAY) -> list[tuple[str, str, datetime.date]]:
-    return [(d.family.family_name, d.kind, d.due_on) for d in selectors.assessments_due(user, today=today)]
+    """What is due for the user; for a volunteer, the same whether their families are found or passed in (as the
+    volunteer's home passes the families it shows)."""
+    found = [(d.family.family_name, d.kind, d.due_on) for d in selectors.assessments_due(user, today=today)]
+    if user.role == Role.VOLUNTEER:
+        families = list(volunteer_families(user))
+        passed = selectors.assessments_due(user, families=families, today=today)
+        assert [(d.family.family_name, d.kind, d.due_on) for d in passed] == found
+    return found
+
+
+def test_a_volunteer_with_no_supported_family_is_answered_without_a_query(
+    world: Any, framework: FrameworkVersion, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(0):
+        assert selectors.assessments_due(world.volunteer, families=[]) == []
+    family_services.family_end_support(family=world.family, ended_on=_day(2), reason="Done.", actor=world.coordinator)
+    world.family.refresh_from_db()
+    with django_assert_num_queries(0):
+        assert selectors.assessments_due(world.volunteer, families=[world.family]) == []
 
 
 def test_nothing_is_due_before_the_scheme_publishes_its_framework(world: Any) -> None:
