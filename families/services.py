@@ -845,7 +845,10 @@ def visit_log(
     audit.record_change(visit, event=FamilyAuditEvent.VISIT_LOGGED, created=True, actor=actor)
     visit.has_note = bool(note_text.strip())
     if visit.has_note:
-        note = save_or_refuse(CaseNote(family=family, author=actor, visit=visit, text=note_text.strip()))
+        # The visit was inserted just now, in this transaction: no note can be on it yet, so its uniqueness is
+        # left to the database rather than asked beforehand.
+        note = CaseNote(family=family, author=actor, visit=visit, text=note_text.strip())
+        save_or_refuse(note, decided_by_database=("visit",))
         audit.record_change(note, event=FamilyAuditEvent.NOTE_WRITTEN, created=True, actor=actor)
         _note_readers_grant(note, family)
     return visit
