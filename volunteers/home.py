@@ -3,9 +3,9 @@
 An app above this floor that has something for the volunteer to do (outcomes: assessments due with their families)
 registers a ``HomePanel`` from its AppConfig.ready(): a template partial and what loads its context for the
 volunteer and the families the page shows them (read already, as that volunteer may see them), or ``None`` when
-there is nothing to show. The page shows the loaded panels above the families, in the
-order they were registered (docs/adr/0007-floors-and-registries.md). Each panel's load runs a constant number of
-queries however many families the volunteer has (tests/homestart/test_query_counts.py).
+there is nothing to show. The page shows the loaded panels above the families, in the order they were registered
+(docs/adr/0007-floors-and-registries.md). Each panel's load runs a constant number of queries however many families
+the volunteer has (tests/homestart/test_query_counts.py).
 """
 
 from collections.abc import Callable
