@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -929,14 +929,12 @@ def case_notes_shown(
 ) -> list[CaseNote]:
     """The notes a page shows, read and audited, and no others (oldest first): the reader's readable notes written
     after the given visits, the given notes, and the corrections of both. One query however many there are."""
+    shown = Q(visit_id__in=visit_ids) | Q(pk__in=note_ids)
+    # The corrections as those of the notes shown (a subquery), not through a join to every note's original.
+    originals = CaseNote.objects.filter(shown, family=family).values("pk")
     notes = list(
         case_notes_for_user(reader, family)
-        .filter(
-            Q(visit_id__in=visit_ids)
-            | Q(pk__in=note_ids)
-            | Q(corrects__visit_id__in=visit_ids)
-            | Q(corrects_id__in=note_ids)
-        )
+        .filter(shown | Q(corrects_id__in=Subquery(originals)))
         .order_by("created_at", "pk")
     )
     audit.record_reads(instances=notes, actor=reader, event=FamilyAuditEvent.NOTE_READ)
