@@ -360,22 +360,32 @@ def _annotated_periods(periods: QuerySet[SupportPeriod], today: datetime.date) -
     )
 
 
-def _due_from(periods: QuerySet[SupportPeriod], today: datetime.date) -> list[DueAssessment]:
-    found = []
-    for period in periods:
-        rule = _next(
-            status=period.family.status,
-            started_on=period.started_on,
-            ended_on=period.ended_on,
-            has_start=period.has_start,
-            has_end=period.has_end,
-            last_on=period.last_on,
-            interval=period.interval,
-            today=today,
-        )
-        if rule is not None and rule[1] <= today:
-            found.append(DueAssessment(period.family, rule[0], rule[1], today))
+def _due_now(
+    candidates: list[tuple[Family, tuple[str, datetime.date] | None]], today: datetime.date
+) -> list[DueAssessment]:
+    """Of each family's next assessment (``_next``), those due by today, oldest first."""
+    found = [DueAssessment(family, rule[0], rule[1], today) for family, rule in candidates if rule and rule[1] <= today]
     return sorted(found, key=lambda due: (due.due_on, due.family.reference, due.family.pk))
+
+
+def _due_from(periods: QuerySet[SupportPeriod], today: datetime.date) -> list[DueAssessment]:
+    candidates = [
+        (
+            period.family,
+            _next(
+                status=period.family.status,
+                started_on=period.started_on,
+                ended_on=period.ended_on,
+                has_start=period.has_start,
+                has_end=period.has_end,
+                last_on=period.last_on,
+                interval=period.interval,
+                today=today,
+            ),
+        )
+        for period in periods
+    ]
+    return _due_now(candidates, today)
 
 
 def assessments_due(
@@ -428,21 +438,23 @@ def _due_for_families(user: User, families: list[Family], today: datetime.date) 
         if kind is not None:
             period["kinds"].add(kind)
             period["last"] = (assessed_on, interval)  # the rows come oldest first: the last one seen is the latest
-    found = []
-    for family_id, period in periods.items():
-        rule = _next(
-            status=FamilyStatus.SUPPORTED,
-            started_on=period["started_on"],
-            ended_on=None,
-            has_start=AssessmentKind.START in period["kinds"],
-            has_end=AssessmentKind.END in period["kinds"],
-            last_on=period["last"][0],
-            interval=period["last"][1],
-            today=today,
+    candidates = [
+        (
+            supported[family_id],
+            _next(
+                status=FamilyStatus.SUPPORTED,
+                started_on=period["started_on"],
+                ended_on=None,
+                has_start=AssessmentKind.START in period["kinds"],
+                has_end=AssessmentKind.END in period["kinds"],
+                last_on=period["last"][0],
+                interval=period["last"][1],
+                today=today,
+            ),
         )
-        if rule is not None and rule[1] <= today:
-            found.append(DueAssessment(supported[family_id], rule[0], rule[1], today))
-    return sorted(found, key=lambda due: (due.due_on, due.family.reference, due.family.pk))
+        for family_id, period in periods.items()
+    ]
+    return _due_now(candidates, today)
 
 
 def assessments_due_everywhere(today: datetime.date) -> list[tuple[DueAssessment, list[int]]]:
