@@ -819,7 +819,9 @@ def visit_log(
     records one visit: the second call records nothing and returns the visit the first recorded, even when both run
     at once (the database's unique constraint decides). The visit comes back with ``has_note``.
     """
-    family = Family.objects.select_related("lead_coordinator").get(pk=family.pk)
+    # Under the family's row lock, as ending an assignment and changing the coordinator are: the assignment is
+    # checked and the note's readers granted from the settled state (tests/families/test_races.py).
+    family = _lock_family_for_note(family)
     if not can_log_visit(actor, family, is_assigned=is_assigned(actor, family)):
         raise ActionNotAllowed("Only a volunteer assigned to this family can log a visit.")
     if visited_on > timezone.localdate():
@@ -875,9 +877,13 @@ def _note_readers_grant(note: CaseNote, family: Family) -> None:
 
 
 def _lock_family_for_note(family: Family) -> Family:
-    """The family under its row lock, with its coordinator: a note written while the coordinator changes (or an
-    assignment ends) waits for it, so its readers are granted from the settled state."""
-    return Family.objects.select_for_update(of=("self",)).select_related("lead_coordinator").get(pk=family.pk)
+    """The family under its row lock: a note written while the coordinator changes (or an assignment ends) waits for
+    it, so its readers are granted from the settled state.
+
+    The coordinator is read after the lock, when the note's readers are granted: joined to the locked row,
+    PostgreSQL would recheck the changed family against the coordinator row it read before waiting, and give the
+    note to the family's previous coordinator or to nobody (tests/families/test_races.py)."""
+    return Family.objects.select_for_update().get(pk=family.pk)
 
 
 @audit.service
