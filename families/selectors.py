@@ -89,7 +89,7 @@ class _Granted(Expression):
         # holds one per note of every family they lead) and probes it with each record; with the id known it checks
         # each record's grant in the table's unique index instead, so the cost follows the records asked about.
         sql = (
-            f"{pk_sql} IN (SELECT g.{quote(column)} FROM {quote(grants.db_table)} g"  # noqa: S608 (names from model metadata; values are parameters)
+            f"{pk_sql} IN (SELECT g.{quote(column)} FROM {quote(grants.db_table)} g"  # noqa: S608
             f" WHERE g.{quote(grants.get_field('user').column)} = %s"
             f" AND g.{quote(grants.get_field('permission').column)} ="
             f" (SELECT p.{quote(permissions.pk.column)} FROM {quote(permissions.db_table)} p"
