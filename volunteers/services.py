@@ -244,6 +244,18 @@ def _check_actions(actions: Sequence[AgreedAction], held_on: datetime.date, fami
             )
 
 
+def _lock_families(pks: list[int]) -> list[Family]:
+    """The families under their row locks (in id order, so that two sessions about the same families cannot
+    deadlock), each with its lead coordinator read after the lock: a part written while a family's coordinator
+    changes waits for the change (``supervision_parts_follow_coordinator``, which runs under the same lock), so it is
+    given to the coordinator the family has once the change is committed (tests/volunteers/test_races.py)."""
+    locked = {family.pk: family for family in Family.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    coordinators = User.objects.in_bulk({family.lead_coordinator_id for family in locked.values()} - {None})
+    for family in locked.values():
+        family.lead_coordinator = coordinators.get(family.lead_coordinator_id)
+    return [locked[pk] for pk in pks]
+
+
 @audit.service
 def supervision_record(
     *,
@@ -262,7 +274,7 @@ def supervision_record(
     if not can_hold_supervision(actor, volunteer):
         raise ActionNotAllowed("Only a coordinator of the volunteer's scheme can record their supervision.")
     _not_in_future(held_on, "session")
-    families = [Family.objects.select_related("lead_coordinator").get(pk=item.family.pk) for item in discussed]
+    families = _lock_families([item.family.pk for item in discussed])
     _check_families_discussed(volunteer, held_on, families)
     _check_actions(actions, held_on, families)
     event = VolunteerAuditEvent.SUPERVISION_RECORDED
