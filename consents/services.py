@@ -731,11 +731,11 @@ def support_agreed_recipients(family: Family, referral: Any) -> list[Professiona
 @audit.service
 def support_agreed_notices_send(*, family: Family, method: str, actor: User) -> list[tuple[Letter, bytes, Disclosure]]:
     """Tell the referrer and the health visitor that support was agreed (P2), under the signed consent (P3)."""
-    family = (
-        Family.objects.select_for_update(of=("self",))
-        .select_related("health_visitor__agency", "scheme")
-        .get(pk=family.pk)
-    )
+    # Locked first, and its health visitor read after the lock: joined to the locked row, a health visitor changed
+    # while this waited would be rechecked against the professional read before, and lost
+    # (tests/consents/test_races.py).
+    Family.objects.select_for_update().filter(pk=family.pk).first()
+    family = Family.objects.select_related("health_visitor__agency", "scheme").get(pk=family.pk)
     if not can_record_disclosure(actor, family):
         raise ActionNotAllowed("Only a coordinator of this scheme can send the support-agreed notices.")
     if family.status != FamilyStatus.SUPPORTED:
