@@ -611,6 +611,39 @@ def test_overview_lists_consents_waiting_expiring_and_recently_signed(client: An
     assert reverse("consents:consent_detail", args=[signed.pk]) in recent_section
 
 
+def test_overview_runs_the_same_queries_with_rows_in_every_list_as_with_none(client: Any, consent_world: Any) -> None:
+    """Each list reads only the columns it shows (consents.views.consents.overview); nothing it shows is read
+    again row by row."""
+    client.force_login(consent_world.coordinator)
+    client.get(reverse("consents:overview"))  # the session's first request does more (its renewal, say)
+    with CaptureQueriesContext(connection) as empty:
+        client.get(reverse("consents:overview"))
+    _awaiting_consent(consent_world)
+    signed_information_consent(consent_world)  # recently signed
+    other = make_family(consent_world.coordinator, "Nowak", postcode="PO3 5DD")
+    consent, _letter, _pdf = services.consent_request(
+        family=other,
+        purpose=Purpose.INFORMATION_EXCHANGE,
+        signer=other.members.get(kind=MemberKind.ADULT),
+        recipients=[consent_world.health_visitor],
+        categories=[Category.SUPPORT_STATUS],
+        review_on=TODAY() + datetime.timedelta(days=10),
+        actor=consent_world.coordinator,
+    )
+    services.consent_record_signed(
+        consent=consent,
+        scan=png_upload(),
+        signed_on=TODAY(),
+        method="photographed_letter",
+        received_by=consent_world.coordinator,
+        actor=consent_world.coordinator,
+    )  # expiring, and recently signed
+    with CaptureQueriesContext(connection) as full:
+        html = client.get(reverse("consents:overview")).content.decode()
+    assert html.count("Adeyemi") >= 2 and "Nowak" in html
+    assert len(full) == len(empty), [query["sql"][:80] for query in full.captured_queries]
+
+
 # The family page and the support-agreed notices -------------------------------------------------------------------
 
 
