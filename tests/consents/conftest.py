@@ -11,7 +11,8 @@ from django.utils import timezone
 from consents import services
 from consents.models import Category, Purpose
 from consents.wordings import STARTER_WORDINGS
-from families.models import Professional
+from families.models import AgencyKind, Professional
+from families.services import professional_add
 from tests.conftest import make_family
 
 
@@ -69,5 +70,17 @@ def signed_information_consent(
         signed_on=timezone.localdate(),
         method="scanned_letter",
         received_by=world.coordinator,
+        actor=world.coordinator,
+    )
+
+
+def add_gp(world: Any, name: str = "Dr Amir Khan") -> Professional:
+    """A GP of the world's scheme (a second professional besides its health visitor), added to the directory."""
+    return professional_add(
+        scheme=world.scheme,
+        agency_name="Lake Road GP Practice",
+        agency_kind=AgencyKind.GP,
+        name=name,
+        role="GP",
         actor=world.coordinator,
     )

@@ -26,13 +26,11 @@ from consents.models import (
     Purpose,
     SignedScan,
 )
-from families.models import AgencyKind
-from families.services import professional_add
 from homestart import audit
 from homestart.audit import MASK
 from homestart.models import AuditEntry
 from tests.conftest import make_family
-from tests.consents.conftest import pdf_upload, signed_information_consent
+from tests.consents.conftest import add_gp, pdf_upload, signed_information_consent
 from tests.homestart.test_audit_conventions import strict  # noqa: F401 - the fixture, used by every test here
 
 pytestmark = pytest.mark.usefixtures("strict")
@@ -47,17 +45,6 @@ def entries_about(record: Any) -> list[AuditEntry]:
         AuditEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(type(record)), object_pk=str(record.pk)
         ).order_by("pk")
-    )
-
-
-def _gp(world: Any, name: str = "Dr Amir Khan") -> Any:
-    return professional_add(
-        scheme=world.scheme,
-        agency_name="Lake Road GP Practice",
-        agency_kind=AgencyKind.GP,
-        name=name,
-        role="GP",
-        actor=world.coordinator,
     )
 
 
@@ -202,7 +189,7 @@ def test_an_expired_consent_is_on_record_as_done_by_no_one(consent_world: Any) -
 def test_an_agency_request_has_an_entry_for_each_step_with_its_purpose_and_outcome_masked(consent_world: Any) -> None:
     world = consent_world
     request = services.agency_request_receive(
-        requester=_gp(world),
+        requester=add_gp(world),
         received_on=TODAY(),
         purpose="Checking whether the Adeyemi children are known to the scheme",
         categories=[Category.SUPPORT_STATUS],
@@ -255,7 +242,7 @@ def test_an_agency_request_has_an_entry_for_each_step_with_its_purpose_and_outco
 
 def test_permission_given_and_the_request_answered_are_on_record(consent_world: Any) -> None:
     world = consent_world
-    gp = _gp(world)
+    gp = add_gp(world)
     request = services.agency_request_receive(
         requester=gp,
         received_on=TODAY(),
@@ -352,7 +339,7 @@ def test_a_photograph_is_on_record_with_its_event_and_description_masked(consent
 
 def test_every_change_of_a_consents_recipients_is_logged_by_id(consent_world: Any) -> None:
     world = consent_world
-    gp = _gp(world, name="Dr Zebulon Quartermaine")
+    gp = add_gp(world, name="Dr Zebulon Quartermaine")
     consent, _letter = _ask(world, recipients=[world.health_visitor, gp], categories=[Category.SUPPORT_STATUS])
     added = AuditEntry.objects.get(
         content_type__model="consent", object_pk=str(consent.pk), changes__has_key="recipients"
@@ -403,7 +390,7 @@ def test_every_change_of_the_families_in_a_photo_is_logged_by_id(consent_world: 
 def test_a_relation_changed_without_its_entry_fails_and_changes_nothing(consent_world: Any) -> None:
     """The strict check these tests run under does catch a removal that writes no entry."""
     world = consent_world
-    gp = _gp(world)
+    gp = add_gp(world)
     consent, _letter = _ask(world, recipients=[world.health_visitor, gp], categories=[Category.SUPPORT_STATUS])
 
     @audit.service

@@ -11,9 +11,9 @@ import pytest
 from consents import services
 from consents.models import Disclosure
 from families import services as family_services
-from families.models import AgencyKind, Family, Professional
+from families.models import Family, Professional
 from tests.conftest import build_world, make_family
-from tests.consents.conftest import publish_wordings, signed_information_consent
+from tests.consents.conftest import add_gp, publish_wordings, signed_information_consent
 from tests.races import write_while
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -23,14 +23,7 @@ def test_notices_sent_while_the_health_visitor_changes_go_to_the_new_one() -> No
     world: Any = build_world()  # committed, so that both threads' connections see it
     publish_wordings(world.scheme, world.administrator)
     helen = Professional.objects.get(name="Helen Price")
-    gp = family_services.professional_add(
-        scheme=world.scheme,
-        agency_name="Lake Road GP Practice",
-        agency_kind=AgencyKind.GP,
-        name="Dr Amir Khan",
-        role="GP",
-        actor=world.coordinator,
-    )
+    gp = add_gp(world)
     # Self-referred, so the health visitor is the only professional the notice is for.
     world.family = make_family(world.coordinator, "Adeyemi", volunteer=world.volunteer, health_visitor=helen)
     world.health_visitor = helen

@@ -14,24 +14,13 @@ from django.utils import timezone
 from consents import services
 from consents.models import AgencyRequest, Category, Consent, ConsentWording, Disclosure, DisclosureBasis, Purpose
 from families import services as family_services
-from families.models import AgencyKind, MemberKind, Professional
+from families.models import MemberKind, Professional
 from homestart.exceptions import ActionNotAllowed
 from tests.conftest import make_family
-from tests.consents.conftest import signed_information_consent
+from tests.consents.conftest import add_gp, signed_information_consent
 
 TODAY = timezone.localdate
 IN_A_YEAR = datetime.timedelta(days=365)
-
-
-def _gp(world: Any) -> Professional:
-    return family_services.professional_add(
-        scheme=world.scheme,
-        agency_name="Lake Road GP Practice",
-        agency_kind=AgencyKind.GP,
-        name="Dr Amir Khan",
-        role="GP",
-        actor=world.coordinator,
-    )
 
 
 def _retire(world: Any, professional: Professional, how: str) -> Professional:
@@ -71,7 +60,7 @@ def test_consent_request_refuses_a_retired_recipient(consent_world: Any, how: st
             family=world.family,
             purpose=Purpose.INFORMATION_EXCHANGE,
             signer=world.family.members.get(kind=MemberKind.ADULT),
-            recipients=[_gp(world), helen],
+            recipients=[add_gp(world), helen],
             categories=[Category.SUPPORT_STATUS],
             review_on=TODAY() + IN_A_YEAR,
             actor=world.coordinator,
@@ -117,7 +106,7 @@ def test_disclosure_and_decision_refuse_a_retired_recipient_even_under_a_consent
 @RETIRE
 def test_agency_request_refuses_a_retired_requester(consent_world: Any, how: str) -> None:
     world = consent_world
-    gp = _retire(world, _gp(world), how)
+    gp = _retire(world, add_gp(world), how)
     before = _counts()
 
     with pytest.raises(ActionNotAllowed, match="Dr Amir Khan .* is retired from the directory"):
@@ -136,7 +125,7 @@ def test_agency_request_refuses_a_retired_requester(consent_world: Any, how: str
 
 def test_asking_a_family_for_a_requester_who_has_since_retired_is_refused(consent_world: Any) -> None:
     world = consent_world
-    gp = _gp(world)
+    gp = add_gp(world)
     request = services.agency_request_receive(
         requester=gp,
         received_on=TODAY(),
@@ -172,7 +161,7 @@ def test_support_agreed_notices_skip_a_retired_health_visitor(consent_world: Any
 
 def test_support_agreed_notices_go_to_the_active_one_only(consent_world: Any) -> None:
     world = consent_world
-    gp = _gp(world)
+    gp = add_gp(world)
     # Referred by Helen, who has since left; the GP is the other professional the family agreed to tell.
     world.family = make_family(
         world.coordinator, "Nowak", volunteer=world.volunteer, referrer=world.health_visitor, health_visitor=gp
@@ -193,7 +182,7 @@ def test_consent_request_page_offers_no_retired_recipient_and_refuses_a_forged_o
     client: Any, consent_world: Any, how: str
 ) -> None:
     world = consent_world
-    gp = _gp(world)
+    gp = add_gp(world)
     helen = _retire(world, world.health_visitor, how)
     client.force_login(world.coordinator)
     url = reverse("consents:consent_new", args=[world.family.pk])
@@ -221,7 +210,7 @@ def test_disclosure_and_decision_pages_offer_no_retired_recipient(
 ) -> None:
     world = consent_world
     consent = signed_information_consent(world)
-    gp = _gp(world)
+    gp = add_gp(world)
     helen = _retire(world, world.health_visitor, how)
     client.force_login(world.coordinator)
     url = reverse(route, args=[world.family.pk])
@@ -250,7 +239,7 @@ def test_disclosure_and_decision_pages_offer_no_retired_recipient(
 @RETIRE
 def test_agency_request_page_offers_no_retired_requester(client: Any, consent_world: Any, how: str) -> None:
     world = consent_world
-    gp = _gp(world)
+    gp = add_gp(world)
     helen = _retire(world, world.health_visitor, how)
     client.force_login(world.coordinator)
     url = reverse("consents:request_new")

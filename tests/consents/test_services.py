@@ -25,10 +25,9 @@ from consents.models import (
     SignedScan,
 )
 from consents.services import DisclosureRefused
-from families.models import AgencyKind
 from homestart.exceptions import ActionNotAllowed
 from homestart.models import AuditEntry
-from tests.consents.conftest import pdf_upload, png_upload, signed_information_consent
+from tests.consents.conftest import add_gp, pdf_upload, png_upload, signed_information_consent
 
 TODAY = timezone.localdate
 
@@ -47,19 +46,6 @@ def _share(
         consent=consent,
         actor=extra.pop("actor", world.coordinator),
         **extra,
-    )
-
-
-def _other_professional(world: Any, name: str = "Dr Amir Khan") -> Any:
-    from families.services import professional_add
-
-    return professional_add(
-        scheme=world.scheme,
-        agency_name="Lake Road GP Practice",
-        agency_kind=AgencyKind.GP,
-        name=name,
-        role="GP",
-        actor=world.coordinator,
     )
 
 
@@ -91,7 +77,7 @@ def test_P1_disclosure_is_audited_with_actor(consent_world: Any) -> None:
 
 
 def test_P2_support_agreed_notices_go_to_referrer_and_health_visitor_as_disclosures(consent_world: Any) -> None:
-    gp = _other_professional(consent_world)
+    gp = add_gp(consent_world)
     world = consent_world
     from tests.conftest import make_family
 
@@ -129,7 +115,7 @@ def test_P3_only_the_categories_the_consent_names(consent_world: Any) -> None:
 
 def test_P3_only_the_recipients_the_consent_names(consent_world: Any) -> None:
     consent = signed_information_consent(consent_world)
-    gp = _other_professional(consent_world)
+    gp = add_gp(consent_world)
     with pytest.raises(DisclosureRefused, match="does not cover sharing with Dr Amir Khan"):
         _share(consent_world, consent=consent, recipient=gp)
 
@@ -319,7 +305,7 @@ def _identifying_request(world: Any, requester: Any) -> Any:
 
 
 def test_P6_identifying_information_only_after_written_permission(consent_world: Any) -> None:
-    gp = _other_professional(consent_world)
+    gp = add_gp(consent_world)
     request = _identifying_request(consent_world, gp)
 
     def release() -> Disclosure:
@@ -362,7 +348,7 @@ def test_P6_identifying_information_only_after_written_permission(consent_world:
 
 
 def test_P6_refused_permission_blocks_release(consent_world: Any) -> None:
-    gp = _other_professional(consent_world)
+    gp = add_gp(consent_world)
     request = _identifying_request(consent_world, gp)
     permission, _letter, _pdf = services.agency_request_ask_family(
         request=request,
@@ -395,7 +381,7 @@ def test_P6_refused_permission_blocks_release(consent_world: Any) -> None:
 
 
 def test_P6_statistical_requests_never_ask_families(consent_world: Any) -> None:
-    gp = _other_professional(consent_world)
+    gp = add_gp(consent_world)
     request = services.agency_request_receive(
         requester=gp,
         received_on=TODAY(),

@@ -31,12 +31,11 @@ from consents.models import (
     Purpose,
     SignedScan,
 )
-from families.models import AgencyKind, MemberKind, Professional
-from families.services import professional_add
+from families.models import MemberKind
 from homestart.middleware import AUTHENTICATED_AT
 from homestart.models import AuditEntry
 from tests.conftest import make_family
-from tests.consents.conftest import pdf_upload, png_upload, signed_information_consent
+from tests.consents.conftest import add_gp, pdf_upload, png_upload, signed_information_consent
 from tests.homestart.test_query_counts import MAX_QUERIES
 
 TODAY = timezone.localdate
@@ -53,17 +52,6 @@ def _awaiting_consent(world: Any, **overrides: Any) -> Consent:
         actor=world.coordinator,
     )
     return consent
-
-
-def _gp(world: Any) -> Professional:
-    return professional_add(
-        scheme=world.scheme,
-        agency_name="Lake Road GP Practice",
-        agency_kind=AgencyKind.GP,
-        name="Dr Amir Khan",
-        role="GP",
-        actor=world.coordinator,
-    )
 
 
 def _share(world: Any, consent: Consent, **overrides: Any) -> Disclosure:
@@ -297,7 +285,7 @@ def test_full_flow_from_request_to_register_then_withdrawal(client: Any, consent
 
 def test_a_refusal_names_what_the_consent_does_not_cover(client: Any, consent_world: Any) -> None:
     consent = signed_information_consent(consent_world, categories=[Category.SUPPORT_STATUS])
-    gp = _gp(consent_world)
+    gp = add_gp(consent_world)
     client.force_login(consent_world.coordinator)
     url = reverse("consents:disclosure_new", args=[consent_world.family.pk])
     base = {
@@ -482,7 +470,7 @@ def test_a_consent_without_a_scan_has_nothing_to_download(client: Any, consent_w
 
 def test_csv_export_contains_the_filtered_rows_only(client: Any, consent_world: Any) -> None:
     world = consent_world
-    gp = _gp(world)
+    gp = add_gp(world)
     consent = signed_information_consent(world, recipients=[world.health_visitor, gp])
     _share(
         world, consent, summary="Old news to the health visitor.", disclosed_on=TODAY() - datetime.timedelta(days=40)
@@ -580,27 +568,34 @@ def test_empty_pages_say_what_to_do(client: Any, consent_world: Any) -> None:
     assert "The family has not been asked for consent yet" in family_page
 
 
-def test_overview_lists_consents_waiting_expiring_and_recently_signed(client: Any, consent_world: Any) -> None:
-    waiting = _awaiting_consent(consent_world)
-    signed = signed_information_consent(consent_world)
-    other = make_family(consent_world.coordinator, "Nowak", postcode="PO3 5DD")
+def _one_in_each_list(world: Any) -> tuple[Consent, Consent, Consent]:
+    """A consent waiting for its signature, one signed today (recently signed), and one signed today whose review
+    is due in ten days (expiring, and recently signed too), for another family."""
+    waiting = _awaiting_consent(world)
+    signed = signed_information_consent(world)
+    other = make_family(world.coordinator, "Nowak", postcode="PO3 5DD")
     consent, _letter, _pdf = services.consent_request(
         family=other,
         purpose=Purpose.INFORMATION_EXCHANGE,
         signer=other.members.get(kind=MemberKind.ADULT),
-        recipients=[consent_world.health_visitor],
+        recipients=[world.health_visitor],
         categories=[Category.SUPPORT_STATUS],
         review_on=TODAY() + datetime.timedelta(days=10),
-        actor=consent_world.coordinator,
+        actor=world.coordinator,
     )
     expiring = services.consent_record_signed(
         consent=consent,
         scan=png_upload(),
         signed_on=TODAY(),
         method="photographed_letter",
-        received_by=consent_world.coordinator,
-        actor=consent_world.coordinator,
+        received_by=world.coordinator,
+        actor=world.coordinator,
     )
+    return waiting, signed, expiring
+
+
+def test_overview_lists_consents_waiting_expiring_and_recently_signed(client: Any, consent_world: Any) -> None:
+    waiting, signed, expiring = _one_in_each_list(consent_world)
     client.force_login(consent_world.coordinator)
     html = client.get(reverse("consents:overview")).content.decode()
     waiting_section, rest = html.split("Review due in the next 30 days", 1)
@@ -618,26 +613,7 @@ def test_overview_runs_the_same_queries_with_rows_in_every_list_as_with_none(cli
     client.get(reverse("consents:overview"))  # the session's first request does more (its renewal, say)
     with CaptureQueriesContext(connection) as empty:
         client.get(reverse("consents:overview"))
-    _awaiting_consent(consent_world)
-    signed_information_consent(consent_world)  # recently signed
-    other = make_family(consent_world.coordinator, "Nowak", postcode="PO3 5DD")
-    consent, _letter, _pdf = services.consent_request(
-        family=other,
-        purpose=Purpose.INFORMATION_EXCHANGE,
-        signer=other.members.get(kind=MemberKind.ADULT),
-        recipients=[consent_world.health_visitor],
-        categories=[Category.SUPPORT_STATUS],
-        review_on=TODAY() + datetime.timedelta(days=10),
-        actor=consent_world.coordinator,
-    )
-    services.consent_record_signed(
-        consent=consent,
-        scan=png_upload(),
-        signed_on=TODAY(),
-        method="photographed_letter",
-        received_by=consent_world.coordinator,
-        actor=consent_world.coordinator,
-    )  # expiring, and recently signed
+    _one_in_each_list(consent_world)
     with CaptureQueriesContext(connection) as full:
         html = client.get(reverse("consents:overview")).content.decode()
     assert html.count("Adeyemi") >= 2 and "Nowak" in html
@@ -703,7 +679,7 @@ def test_family_page_queries_do_not_grow_with_consents(client: Any, consent_worl
         return len(queries)
 
     few = count()
-    gp = _gp(consent_world)
+    gp = add_gp(consent_world)
     for _ in range(3):
         services.consent_record_signed(
             consent=_awaiting_consent(consent_world, recipients=[consent_world.health_visitor, gp]),
