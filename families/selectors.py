@@ -67,7 +67,6 @@ class _Granted(Expression):
     parameters."""
 
     conditional = True
-    output_field = BooleanField()
 
     def __init__(self, pk: Any, grants: type, user_id: int, content_type_id: int, codename: str) -> None:
         super().__init__(output_field=BooleanField())

@@ -102,7 +102,12 @@ def _move_family(family: Family, to: str) -> None:
 
 
 def _lock_family(family: Family) -> Family:
-    """Re-read the family under a row lock, so two coordinators acting at once are serialised."""
+    """Re-read the family under a row lock, so two coordinators acting at once are serialised, and a note or visit
+    written while the coordinator changes (or an assignment ends) waits for it and is granted from the settled state.
+
+    The family alone: its coordinator is read after the lock, when needed. Joined to the locked row, PostgreSQL would
+    recheck a family changed while this waited against the coordinator row it read before, and give a note to the
+    previous coordinator or to nobody (ADR 0021, tests/families/test_races.py)."""
     return Family.objects.select_for_update().get(pk=family.pk)
 
 
@@ -819,9 +824,8 @@ def visit_log(
     records one visit: the second call records nothing and returns the visit the first recorded, even when both run
     at once (the database's unique constraint decides). The visit comes back with ``has_note``.
     """
-    # Under the family's row lock, as ending an assignment and changing the coordinator are: the assignment is
-    # checked and the note's readers granted from the settled state (tests/families/test_races.py).
-    family = _lock_family_for_note(family)
+    # Under the family's row lock, as ending an assignment and changing the coordinator are (ADR 0021).
+    family = _lock_family(family)
     if not can_log_visit(actor, family, is_assigned=is_assigned(actor, family)):
         raise ActionNotAllowed("Only a volunteer assigned to this family can log a visit.")
     if visited_on > timezone.localdate():
@@ -876,21 +880,11 @@ def _note_readers_grant(note: CaseNote, family: Family) -> None:
     assign_perm(VIEW_NOTE, readers, note)  # one INSERT for both rows
 
 
-def _lock_family_for_note(family: Family) -> Family:
-    """The family under its row lock: a note written while the coordinator changes (or an assignment ends) waits for
-    it, so its readers are granted from the settled state.
-
-    The coordinator is read after the lock, when the note's readers are granted: joined to the locked row,
-    PostgreSQL would recheck the changed family against the coordinator row it read before waiting, and give the
-    note to the family's previous coordinator or to nobody (tests/families/test_races.py)."""
-    return Family.objects.select_for_update().get(pk=family.pk)
-
-
 @audit.service
 def case_note_write(*, family: Family, text: str, actor: User) -> CaseNote:
     """A private note without a visit (a phone message, say) by the volunteer assigned now: only they and the
     family's coordinator can read it."""
-    family = _lock_family_for_note(family)
+    family = _lock_family(family)
     if not can_write_note(actor, family, is_assigned=is_assigned(actor, family)):
         raise ActionNotAllowed("Only a volunteer assigned to this family can write a note about it.")
     if not text.strip():
@@ -905,7 +899,7 @@ def case_note_write(*, family: Family, text: str, actor: User) -> CaseNote:
 def case_note_correct(*, note: CaseNote, text: str, actor: User) -> CaseNote:
     """Add a correction to a private note, by its author while they may still read it. The original stays as it
     was; the correction shows under it, and exactly the people who read the original read the correction."""
-    family = _lock_family_for_note(note.family)
+    family = _lock_family(note.family)
     note = CaseNote.objects.select_for_update().get(pk=note.pk)
     can_read = case_notes_for_user(actor, family).filter(pk=note.pk).exists()
     if not can_correct_note(actor, note, can_read=can_read):
