@@ -3,6 +3,7 @@
 import datetime
 import functools
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +114,10 @@ def object_permission_filter(user: User, perm: str, queryset: QuerySet) -> Query
     return queryset.filter(_Granted(F("pk"), get_user_obj_perms_model(model), user.pk, content_type_id, codename))
 
 
+# What most pages of a family show beside it: its scheme (letters), coordinator and health visitor.
+CASE_FILE_RELATED = ("scheme", "lead_coordinator", "health_visitor__agency")
+
+
 def families_for_user(user: User) -> QuerySet[Family]:
     """Families the user may open: a coordinator's whole scheme; a volunteer's current assignments; else none."""
     if can_coordinate(user):
@@ -122,11 +127,18 @@ def families_for_user(user: User) -> QuerySet[Family]:
     return Family.objects.none()
 
 
-def get_family_for_user_or_404(user: User, pk: Any) -> Family:
+def get_family_for_user_or_404(user: User, pk: Any, *, related: Sequence[str] = CASE_FILE_RELATED) -> Family:
+    """The family, if the user may open it, with the records ``related`` names read in the same query; else 404."""
     try:
-        return families_for_user(user).select_related("scheme", "lead_coordinator", "health_visitor__agency").get(pk=pk)
+        return families_for_user(user).select_related(*related).get(pk=pk)
     except (Family.DoesNotExist, ValueError, TypeError):
         raise Http404("No such family") from None
+
+
+def get_family_to_visit_or_404(user: User, pk: Any) -> Family:
+    """The family for the visit form, with its coordinator only (named on the confirmation): the form is what a
+    volunteer sends most, and the case file's other records (three more tables in the join) play no part in it."""
+    return get_family_for_user_or_404(user, pk, related=("lead_coordinator",))
 
 
 def case_notes_for_user(user: User, family: Family) -> QuerySet[CaseNote]:
@@ -674,6 +686,7 @@ def _month(value: Any) -> datetime.date:
 
 # View decorators that load an object through its selector (404 for what the user may not open).
 load_family = loads(get_family_for_user_or_404)
+load_family_to_visit = loads(get_family_to_visit_or_404)
 load_group = loads(get_family_group_for_user_or_404)
 load_agency = loads(get_agency_for_user_or_404)
 load_professional = loads(get_professional_for_user_or_404)

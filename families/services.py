@@ -11,9 +11,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from guardian.models import UserObjectPermissionBase
 from guardian.shortcuts import assign_perm, remove_perm
 
 from families import hooks, retention
@@ -22,6 +25,7 @@ from families.models import (
     Agency,
     Assignment,
     CaseNote,
+    CaseNoteUserObjectPermission,
     Family,
     FamilyGroupAttendance,
     FamilyGroupHelper,
@@ -873,11 +877,35 @@ def _visit_logged_with_form(*, family: Family, volunteer: User, idempotency_key:
 
 def _note_readers_grant(note: CaseNote, family: Family) -> None:
     """The one place a note gets its readers: its author and the family's lead coordinator, nobody else. Notes, notes
-    without a visit and corrections all pass here, so a correction is read by exactly those who read the original."""
-    readers = [note.author]
-    if family.lead_coordinator is not None and family.lead_coordinator != note.author:
-        readers.append(family.lead_coordinator)
-    assign_perm(VIEW_NOTE, readers, note)  # one INSERT for both rows
+    without a visit and corrections all pass here, so a correction is read by exactly those who read the original.
+
+    ``family`` is the row read under the family's lock: its coordinator is the settled one (ADR 0021)."""
+    readers = [note.author_id]
+    if family.lead_coordinator_id is not None and family.lead_coordinator_id != note.author_id:
+        readers.append(family.lead_coordinator_id)
+    _grant(CaseNoteUserObjectPermission, "view_casenote", readers, note.pk)
+
+
+def _grant(grants: type[UserObjectPermissionBase], codename: str, user_ids: Sequence[int], object_pk: int) -> None:
+    """The rows guardian's ``assign_perm(perm, users, obj)`` writes to a direct permission table, as one INSERT that
+    names the permission by a subquery: every note written asks it, and guardian would first read the permission
+    and the users' rows (two queries) for ids the caller already holds. A grant already there is left as it is, as
+    guardian leaves it (``tests/families/test_note_grants.py`` holds the two to the same rows)."""
+    meta, permissions = grants._meta, Permission._meta
+    quote = connection.ops.quote_name
+    content_type_id = ContentType.objects.get_for_model(meta.get_field("content_object").related_model).pk
+    # Typed: a bare parameter in a SELECT list is text to PostgreSQL, which the INSERT would refuse.
+    user_type, object_type = (meta.get_field(name).db_type(connection) for name in ("user", "content_object"))
+    readers = " UNION ALL ".join([f"SELECT CAST(%s AS {user_type}) AS reader"] * len(user_ids))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({quote(meta.get_field('permission').column)},"  # noqa: S608
+        f" {quote(meta.get_field('user').column)}, {quote(meta.get_field('content_object').column)})"
+        f" SELECT p.{quote(permissions.pk.column)}, r.reader, CAST(%s AS {object_type}) FROM {quote(permissions.db_table)} p,"
+        f" ({readers}) r WHERE p.{quote(permissions.get_field('content_type').column)} = %s"
+        f" AND p.{quote(permissions.get_field('codename').column)} = %s ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [object_pk, *user_ids, content_type_id, codename])
 
 
 @audit.service

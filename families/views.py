@@ -27,7 +27,7 @@ from families.forms import (
 )
 from families.models import Family, ReferralOutcome
 from families.permissions import can_log_visit
-from families.selectors import load_family
+from families.selectors import load_family, load_family_to_visit
 from homestart.decorators import coordinator_required
 from homestart.exceptions import ActionNotAllowed, NeedsConfirmation
 from homestart.selectors import active_coordinators
@@ -236,7 +236,7 @@ VISIT_NOT_SAVED = "Your visit was not saved, please try again."
 @transaction.non_atomic_requests
 @GET_POST
 @login_required
-@load_family
+@load_family_to_visit
 def visit_new(request: HttpRequest, family: Family) -> HttpResponse:
     if not can_log_visit(request.user, family, is_assigned=selectors.is_assigned(request.user, family)):
         raise Http404("No such page")

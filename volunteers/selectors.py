@@ -62,7 +62,9 @@ def dbs_renewals_due(user: User, within_days: int = 60) -> QuerySet[VolunteerPro
 
 
 def own_profile(user: User) -> VolunteerProfile | None:
-    return VolunteerProfile.objects.filter(user_id=user.pk).first()
+    """The user's own volunteer record, if they have one (by its key alone: the default ordering, by the volunteer's
+    name, would join the user's row to sort the one row there is)."""
+    return VolunteerProfile.objects.filter(user_id=user.pk).order_by("pk").first()
 
 
 def get_profile_for_user_or_404(user: User, pk: Any) -> VolunteerProfile:
