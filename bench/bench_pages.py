@@ -274,6 +274,90 @@ def explain_queries(name: str, request: Callable[[], Any]) -> None:
         print(f"the {len(planned)} SELECTs again: planning {planning:.1f} ms, execution {execution:.1f} ms")
 
 
+def ensure_consents_and_register(coordinator: Any) -> str:
+    """Consents and register entries for the coordinator's scheme, as a scheme at work has them, through the real
+    services (so their audit entries and chain are the real ones): seed_scale writes none, and the consents page,
+    the register and the dashboard's consent sections would otherwise be timed empty. Written once per database.
+
+    For each of the coordinator's supported families (75 at national scale): an information-exchange consent
+    naming the family's health visitor; two in three signed (a photographed letter), of which one in four is due
+    for review within 30 days; two entries in the register for each signed consent."""
+    import datetime
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from consents import services as consent_services
+    from consents.models import Category, ConsentMethod, ConsentStatus, ConsentWording, Disclosure, Purpose
+    from consents.wordings import STARTER_WORDINGS
+    from families.models import Family, FamilyStatus, MemberKind, Professional
+    from homestart.models import Role, User
+
+    scheme_id = coordinator.scheme_id
+    if Disclosure.objects.filter(family__scheme_id=scheme_id).exists():
+        return "consents and register: there already"
+    if not ConsentWording.objects.filter(scheme_id=scheme_id, purpose=Purpose.INFORMATION_EXCHANGE).exists():
+        administrator = User.objects.get(scheme_id=scheme_id, role=Role.ADMINISTRATOR, is_active=True)
+        for purpose, (title, body) in STARTER_WORDINGS.items():
+            consent_services.wording_publish(
+                scheme=coordinator.scheme, purpose=purpose, title=title, body=body, actor=administrator
+            )
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, format="PNG")
+    photo = buffer.getvalue()
+    fallback = Professional.objects.filter(agency__scheme_id=scheme_id, retired_on__isnull=True).first()
+    today = timezone.localdate()
+    families = Family.objects.filter(lead_coordinator=coordinator, status=FamilyStatus.SUPPORTED).order_by("pk")
+    consents = entries = 0
+    for number, family in enumerate(families.select_related("health_visitor")):
+        recipient = family.health_visitor or fallback
+        signer = family.members.filter(kind=MemberKind.ADULT).order_by("pk").first()
+        if recipient is None or signer is None:
+            continue
+        review_in = 20 if number % 4 == 0 else 365
+        consent, _letter, _pdf = consent_services.consent_request(
+            family=family,
+            purpose=Purpose.INFORMATION_EXCHANGE,
+            signer=signer,
+            recipients=[recipient],
+            categories=[Category.SUPPORT_STATUS, Category.VISIT_SUMMARY],
+            review_on=today + datetime.timedelta(days=review_in),
+            print_letter=False,
+            actor=coordinator,
+        )
+        consents += 1
+        if number % 3 == 2:
+            continue  # awaiting the family's signature
+        consent = consent_services.consent_record_signed(
+            consent=consent,
+            scan=SimpleUploadedFile("signed.png", photo, content_type="image/png"),
+            signed_on=today,
+            method=ConsentMethod.PHOTOGRAPHED_LETTER,
+            received_by=coordinator,
+            actor=coordinator,
+        )
+        assert consent.status == ConsentStatus.SIGNED
+        for categories, summary in (
+            ([Category.SUPPORT_STATUS], "Told the health visitor the family is being supported."),
+            ([Category.VISIT_SUMMARY], "Weekly home visits since the start of support, going well."),
+        ):
+            consent_services.disclosure_record(
+                family=family,
+                recipient=recipient,
+                categories=categories,
+                summary=summary,
+                method="secure_email",
+                disclosed_on=today,
+                basis="consent",
+                consent=consent,
+                actor=coordinator,
+            )
+            entries += 1
+    return f"consents and register: wrote {consents} consents and {entries} register entries"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--families", type=int, default=60000, help="Families to seed (default: national, 60000).")
@@ -338,6 +422,7 @@ def main() -> int:
         .first()
     )
     volunteer = Assignment.objects.get(family=family, ended_on__isnull=True).volunteer
+    print(ensure_consents_and_register(coordinator))
     lead = family.lead_coordinator
     dsl = User.objects.filter(scheme_id=coordinator.scheme_id, is_safeguarding_lead=True, is_active=True).first()
 
