@@ -88,7 +88,7 @@ def disclosures(user: User) -> QuerySet[Disclosure]:
         Disclosure.objects.filter(family__scheme_id=_scheme_or_none(user))
         .filter(bases.visible_filter(user))
         # What a row shows: the consent or agency request behind it is linked by its id alone (``bases``), so
-        # neither is joined (two joins more made PostgreSQL plan the page's query in 3 ms rather than 1).
+        # neither is joined (two joins more made PostgreSQL take more than twice as long to plan the page's query).
         .select_related("family", "recipient__agency", "recorded_by")
         .order_by("-disclosed_on", "-pk")
     )

@@ -13,11 +13,11 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from guardian.models import UserObjectPermissionBase
 from guardian.shortcuts import assign_perm, remove_perm
+from guardian.utils import get_user_obj_perms_model
 
 from families import hooks, retention
 from families.audit import FamilyAuditEvent
@@ -25,7 +25,6 @@ from families.models import (
     Agency,
     Assignment,
     CaseNote,
-    CaseNoteUserObjectPermission,
     Family,
     FamilyGroupAttendance,
     FamilyGroupHelper,
@@ -883,17 +882,18 @@ def _note_readers_grant(note: CaseNote, family: Family) -> None:
     readers = [note.author_id]
     if family.lead_coordinator_id is not None and family.lead_coordinator_id != note.author_id:
         readers.append(family.lead_coordinator_id)
-    _grant(CaseNoteUserObjectPermission, "view_casenote", readers, note.pk)
+    _grant(VIEW_NOTE, readers, note)
 
 
-def _grant(grants: type[UserObjectPermissionBase], codename: str, user_ids: Sequence[int], object_pk: int) -> None:
-    """The rows guardian's ``assign_perm(perm, users, obj)`` writes to a direct permission table, as one INSERT that
-    names the permission by a subquery: every note written asks it, and guardian would first read the permission
-    and the users' rows (two queries) for ids the caller already holds. A grant already there is left as it is, as
-    guardian leaves it (``tests/families/test_note_grants.py`` holds the two to the same rows)."""
-    meta, permissions = grants._meta, Permission._meta
+def _grant(perm: str, user_ids: Sequence[int], obj: models.Model) -> None:
+    """The rows guardian's ``assign_perm(perm, users, obj)`` writes to the object's direct permission table, as one
+    INSERT that names the permission by a subquery: every note written asks it, and guardian would first read the
+    permission and the users' rows (two queries) for ids the caller already holds. A grant already there is left as
+    it is, as guardian leaves it (``tests/families/test_note_grants.py`` holds the two to the same rows)."""
+    _app_label, codename = perm.split(".")
+    meta, permissions = get_user_obj_perms_model(obj)._meta, Permission._meta
     quote = connection.ops.quote_name
-    content_type_id = ContentType.objects.get_for_model(meta.get_field("content_object").related_model).pk
+    content_type_id = ContentType.objects.get_for_model(obj).pk
     # Typed: a bare parameter in a SELECT list is text to PostgreSQL, which the INSERT would refuse.
     user_type, object_type = (meta.get_field(name).db_type(connection) for name in ("user", "content_object"))
     readers = " UNION ALL ".join([f"SELECT CAST(%s AS {user_type}) AS reader"] * len(user_ids))
@@ -905,7 +905,7 @@ def _grant(grants: type[UserObjectPermissionBase], codename: str, user_ids: Sequ
         f" AND p.{quote(permissions.get_field('codename').column)} = %s ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [object_pk, *user_ids, content_type_id, codename])
+        cursor.execute(sql, [obj.pk, *user_ids, content_type_id, codename])
 
 
 @audit.service

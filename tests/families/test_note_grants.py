@@ -54,5 +54,5 @@ def test_one_reader_alone_is_granted_alone(world: World, reader: str) -> None:
     user = getattr(world, reader)
     remove_perm(VIEW_NOTE, world.volunteer, note)
     remove_perm(VIEW_NOTE, world.coordinator, note)
-    services._grant(CaseNoteUserObjectPermission, "view_casenote", [user.pk], note.pk)
+    services._grant(VIEW_NOTE, [user.pk], note)
     assert {user_id for _permission, user_id in _rows(note)} == {user.pk}
