@@ -173,8 +173,9 @@ def profile(request: Callable[[], Any], repetitions: int) -> None:
 
 class Split:
     """Exclusive time by kind within a request: building SELECTs (``SQLCompiler.as_sql``, subqueries included in
-    their query; inserts and updates have compilers of their own and count in the rest), waiting on the database (the driver's ``execute``), rendering templates (``Template.render``, less the
-    queries a template runs), and the rest (middleware, views, model instances, forms)."""
+    their query; inserts and updates have compilers of their own and count in the rest), waiting on the database
+    (the driver's ``execute``), rendering templates (``Template.render``, less the queries a template runs), and
+    the rest (middleware, views, model instances, forms)."""
 
     KINDS = ("compile", "database", "render")
 
