@@ -34,6 +34,7 @@ register = template.Library()
 _MARKERS = (9_081_726_354_001, 9_081_726_354_002, 9_081_726_354_003, 9_081_726_354_004)
 # (route, arguments, app, prefix, resolver) -> the URL's text around each argument, or None: use Django's reverse.
 _SHAPES: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
+_UNSET = object()
 
 
 def _shape(view_name: str, count: int, current_app: str | None) -> tuple[str, ...] | None:
@@ -83,8 +84,9 @@ class URLNode(defaulttags.URLNode):
             return super().render(context)
         view_name = self.view_name.resolve(context)
         request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
+        # As Django's tag chooses it: the request's own, else the namespace of the route that answered it.
+        current_app = getattr(request, "current_app", _UNSET)
+        if current_app is _UNSET:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         shape = _shape(view_name, len(args), current_app) if isinstance(view_name, str) else None
         if shape is None:

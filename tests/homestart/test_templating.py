@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.template import defaultfilters, engines
 from django.test import override_settings
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from homestart import templating
@@ -140,3 +140,12 @@ def test_what_is_not_a_date_or_a_known_format_goes_to_djangos_filter() -> None:
     assert templating.date(day) == defaultfilters.date(day)
     with translation.override("fr"):
         assert templating.date(day, "j F Y") == defaultfilters.date(day, "j F Y")
+
+
+def test_the_app_of_the_page_is_asked_as_djangos_tag_asks_it(rf) -> None:
+    request = rf.get("/")
+    request.resolver_match = resolve(reverse("families:detail", args=[3]))
+    page = engines["django"].from_string("{% url 'families:detail' 5 %}")
+    assert page.render({}, request) == reverse("families:detail", args=[5], current_app="families")
+    request.current_app = None  # set by the view: Django's tag takes it as given
+    assert page.render({}, request) == reverse("families:detail", args=[5], current_app=None)
