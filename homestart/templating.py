@@ -2,8 +2,8 @@
 
 Every list row links to its record and shows a date: on the register, the caseload and the dashboard, Django's
 ``reverse()`` (about 20 µs a link: namespaces, the resolver's candidates, a regular expression to check the
-result) and its ``date`` filter (15 to 22 µs: a ``DateFormat`` object, lazy translations) were a quarter of the
-rendering (``bench/README.md``, 6 December). This library is one of the template engine's builtins
+result) and its ``date`` filter (15 to 22 µs: a ``DateFormat`` object, lazy translations) were a sixth of the
+caseload's time (``bench/README.md``, 6 December). This library is one of the template engine's builtins
 (``settings.TEMPLATES``), after Django's own, so every template's ``{% url %}`` and ``|date`` are these; each gives
 exactly what Django's gives (``tests/homestart/test_templating.py`` compares them over every route and format used):
 
@@ -139,8 +139,8 @@ _FORMATS = {
     "M Y": lambda d: f"{_MONTHS_SHORT[d.month]} {d.year}",
 }
 _TIMED_FORMATS = {
-    "j M Y, H:i": lambda d: f"{d.day} {_MONTHS_SHORT[d.month]} {d.year}, {_clock(d)}",
-    "j F Y, H:i": lambda d: f"{d.day} {_MONTHS[d.month]} {d.year}, {_clock(d)}",
+    "j M Y, H:i": lambda d: f"{_FORMATS['j M Y'](d)}, {_clock(d)}",
+    "j F Y, H:i": lambda d: f"{_FORMATS['j F Y'](d)}, {_clock(d)}",
     "H:i": _clock,
 }
 
