@@ -851,14 +851,16 @@ def visit_log(
         if first is None:
             raise
         return first
-    audit.record_change(visit, event=FamilyAuditEvent.VISIT_LOGGED, created=True, actor=actor)
+    created: list[tuple[models.Model, str]] = [(visit, FamilyAuditEvent.VISIT_LOGGED)]
     visit.has_note = bool(note_text.strip())
     if visit.has_note:
         # The visit was inserted just now, in this transaction: no note can be on it yet, so its uniqueness is
         # left to the database rather than asked beforehand.
         note = CaseNote(family=family, author=actor, visit=visit, text=note_text.strip())
         save_or_refuse(note, decided_by_database=("visit",))
-        audit.record_change(note, event=FamilyAuditEvent.NOTE_WRITTEN, created=True, actor=actor)
+        created.append((note, FamilyAuditEvent.NOTE_WRITTEN))
+    audit.record_created(created, actor=actor)  # the visit's entry and the note's, in one statement
+    if visit.has_note:
         _note_readers_grant(note, family)
     return visit
 

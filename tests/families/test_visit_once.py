@@ -171,13 +171,13 @@ def _postgres_only() -> None:
 def test_two_identical_posts_at_once_record_one_visit(_postgres_only: None, monkeypatch: Any) -> None:
     world = build_world()
     key = str(services.uuid.uuid4())
-    record_change = audit.record_change
+    record_created = audit.record_created
 
-    def slow_record_change(*args: Any, **kwargs: Any) -> Any:
+    def slow_record_created(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.5)  # hold the first insert's transaction open while the second post arrives
-        return record_change(*args, **kwargs)
+        return record_created(*args, **kwargs)
 
-    monkeypatch.setattr(audit, "record_change", slow_record_change)
+    monkeypatch.setattr(audit, "record_created", slow_record_created)
     lost_races: list[Any] = []
     find_first = services._visit_logged_with_form
 

@@ -2,10 +2,14 @@
 
 from typing import Any
 
+import pytest
+from auditlog.context import set_actor
 from django.urls import reverse
+from django.utils import timezone
 
 from families.audit import FamilyAuditEvent
-from families.models import Visit
+from families.models import CaseNote, Visit
+from homestart import audit
 from homestart.models import AuditEntry, AuditEvent
 from tests.conftest import PASSWORD
 
@@ -70,3 +74,31 @@ def test_forged_forwarded_header_does_not_change_the_recorded_address(client: An
         HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.77",
     )
     assert AuditEntry.objects.filter(event=AuditEvent.LOGIN_FAILED).latest("pk").remote_addr == "203.0.113.77"
+
+
+@pytest.mark.django_db
+def test_entries_written_together_are_the_entries_written_one_at_a_time(world: Any) -> None:
+    """``audit.record_created`` writes in one statement the entries ``record_change(created=True)`` writes one by one:
+    the same columns, actor and address and port included (the chain's own columns and the time apart)."""
+    visit = Visit.objects.create(
+        family=world.family, volunteer=world.volunteer, visited_on=timezone.localdate(), duration_minutes=45
+    )
+    note = CaseNote.objects.create(family=world.family, author=world.volunteer, visit=visit, text="Talked about sleep.")
+    records = [(visit, FamilyAuditEvent.VISIT_LOGGED), (note, FamilyAuditEvent.NOTE_WRITTEN)]
+    with set_actor(world.volunteer, remote_addr="192.0.2.7", remote_port=4431):
+        one_by_one = [audit.record_change(instance, event=event, created=True) for instance, event in records]
+        together = audit.record_created(records)
+    unchanging = [
+        field.attname
+        for field in AuditEntry._meta.concrete_fields
+        if field.attname not in {"id", "timestamp", "prev_hash", "hash"}
+    ]
+
+    def read(entries: list[Any]) -> list[dict[str, Any]]:
+        return list(AuditEntry.objects.filter(pk__in=[e.pk for e in entries]).order_by("pk").values(*unchanging))
+
+    assert read(together) == read(one_by_one)
+    assert [(row["actor_id"], row["remote_addr"], row["remote_port"]) for row in read(together)] == [
+        (world.volunteer.pk, "192.0.2.7", 4431)
+    ] * 2
+    assert "Talked about sleep" not in str(read(together))  # the note's words masked, as one at a time
