@@ -14,7 +14,18 @@ from hypothesis import strategies as st
 
 from documents.models import DocumentKind, DocumentVersion, SchemeDocument, VersionStatus
 from tests.documents.conftest import encrypted_pdf, pdf_bytes, pdf_with_javascript, publish, write
-from tests.homestart.test_forms_fuzz import EXPECT, FUZZ, follow, form_data, junk, markup_text, no_fields, prose, submit
+from tests.homestart.test_forms_fuzz import (
+    EXPECT,
+    FUZZ,
+    follow,
+    form_data,
+    junk,
+    markup_text,
+    no_fields,
+    prose,
+    submit,
+    upload_names,
+)
 
 FILES = {
     "pdf": lambda name: SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf"),
@@ -26,12 +37,7 @@ FILES = {
     "script": lambda name: SimpleUploadedFile(name, pdf_with_javascript(), content_type="application/pdf"),
     "png": lambda name: SimpleUploadedFile(name, b"\x89PNG\r\n\x1a\n\x00\x00junk", content_type="image/png"),
 }
-file_names = st.one_of(
-    st.sampled_from(["policy.pdf", "POLICY.PDF", "x", "<img src=x onerror=alert(1)>.pdf", "policy.docx"]),
-    st.text(st.characters(exclude_categories=["Cs", "Cc"], exclude_characters='"/\\'), min_size=1, max_size=60).filter(
-        str.strip
-    ),
-)
+file_names = upload_names("policy.pdf", "POLICY.PDF", "x", "<img src=x onerror=alert(1)>.pdf", "policy.docx")
 text_body = st.one_of(prose, markup_text, st.sampled_from(["# Heading\n\n- one\n- two", "Line one\nLine two"]))
 kinds = st.sampled_from(DocumentKind.values)
 near_kinds = ["Confidentiality", "policy", "", "other ", "<script>alert(1)</script>"]

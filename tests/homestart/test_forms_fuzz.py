@@ -119,6 +119,20 @@ name_like = st.one_of(
     printable,
     markup_text,
 )
+
+
+def upload_names(*usual: str) -> st.SearchStrategy[str]:
+    """The file names a browser could send with an upload: the ``usual`` ones, or any text without quotes, slashes or
+    control characters (a browser escapes or drops those). Never "." or "..": Django's request parser drops a file
+    so named before any form sees it, and its upload classes refuse the name."""
+    return st.one_of(
+        st.sampled_from(list(usual)),
+        st.text(st.characters(exclude_categories=["Cs", "Cc"], exclude_characters='"/\\'), min_size=1, max_size=60)
+        .filter(str.strip)
+        .filter(lambda name: name not in {".", ".."}),
+    )
+
+
 prose = st.one_of(
     st.sampled_from(["Isolated after moving.", "Twins, little sleep.\nNeeds a hand."]), printable, markup_text
 )
