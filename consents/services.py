@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from consents import bases, retention, selectors
@@ -54,6 +53,7 @@ from homestart.exceptions import ActionNotAllowed, save_or_refuse
 from homestart.models import AuditEntry, Scheme, User
 from homestart.permissions import can_coordinate, is_scheme_coordinator
 from homestart.services import record_anonymise, record_file_remove
+from homestart.templating import reverse_keys
 
 CONSENT_TRANSITIONS: dict[str, set[str]] = {
     ConsentStatus.AWAITING_SIGNATURE: {ConsentStatus.SIGNED, ConsentStatus.REFUSED},
@@ -603,7 +603,7 @@ CONSENT_BASIS = bases.Basis(
     check=_consent_basis_check,
     visible_to=lambda user: Q(),
     describe=lambda disclosure: bases.BasisLink(
-        "Signed consent", reverse("consents:consent_detail", args=[disclosure.consent_id])
+        "Signed consent", reverse_keys("consents:consent_detail", disclosure.consent_id)
     ),
 )
 AGENCY_REQUEST_BASIS = bases.Basis(

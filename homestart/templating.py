@@ -10,7 +10,8 @@ exactly what Django's gives (``tests/homestart/test_templating.py`` compares the
 - ``{% url %}`` with only whole, non-negative numbers as arguments (every record's key) reverses the route once
   per process with marker numbers in place of the arguments and then only puts the numbers in. The markers'
   URL is checked against Django's own for other numbers before it is trusted; anything else (keyword arguments,
-  text, a route that refuses a marker) goes to Django's tag unchanged.
+  text, a route that refuses a marker) goes to Django's tag unchanged. ``reverse_keys`` is the same for a link
+  built in Python for each row of a list.
 - ``|date`` with one of the formats the templates use, in English, formats in Python; any other format or
   language, or a value that is not a date, goes to Django's filter.
 """
@@ -73,6 +74,16 @@ def _fill(shape: tuple[str, ...], args: tuple[int, ...]) -> str:
         pieces.append(str(arg))
         pieces.append(after)
     return "".join(pieces)
+
+
+def reverse_keys(view_name: str, *keys: int) -> str:
+    """``reverse(view_name, args=keys)``, through the same shapes as ``{% url %}`` when every key is a whole,
+    non-negative number: for a link built in Python for each row of a list (the register's evidence links)."""
+    if keys and all(type(key) is int and key >= 0 for key in keys):
+        shape = _shape(view_name, len(keys), None)
+        if shape is not None:
+            return _fill(shape, keys)
+    return reverse(view_name, args=keys)
 
 
 class URLNode(defaulttags.URLNode):

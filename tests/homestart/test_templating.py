@@ -51,6 +51,26 @@ def test_every_route_reverses_as_django_does(name: str, count: int) -> None:
         assert render(f"{{% url '{name}' {tags} %}}", **{f"a{n}": a for n, a in enumerate(args)}) == expected
 
 
+@pytest.mark.parametrize(("name", "count"), [route for route in ROUTES if route[1]])
+def test_links_built_in_python_reverse_as_django_does(name: str, count: int) -> None:
+    for args in ([0] * count, [7] * count, list(range(12, 12 + count)), [2**40 + n for n in range(count)]):
+        try:
+            expected = reverse(name, args=args)
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                templating.reverse_keys(name, *args)
+            continue
+        assert templating.reverse_keys(name, *args) == expected
+
+
+def test_links_built_in_python_with_what_is_not_a_key_go_to_djangos_reverse() -> None:
+    assert templating.reverse_keys("families:detail", "12") == reverse("families:detail", args=["12"])
+    assert templating.reverse_keys("home") == reverse("home")
+    for not_a_key in (-1, None, True):
+        with pytest.raises(NoReverseMatch):
+            templating.reverse_keys("consents:consent_detail", not_a_key)
+
+
 def test_what_is_not_a_record_key_goes_to_djangos_tag() -> None:
     assert render("{% url 'families:detail' pk %}", pk="12") == reverse("families:detail", args=["12"])
     assert render("{% url 'families:detail' pk=5 %}") == reverse("families:detail", kwargs={"pk": 5})
