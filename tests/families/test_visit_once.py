@@ -288,3 +288,27 @@ def test_a_session_lost_with_the_database_connection_is_a_503_and_a_real_bad_req
     lost = bad_request(request, exception=interrupted(OperationalError("server closed the connection")))
     assert lost.status_code == 503 and b"not available for a moment" in lost.content
     assert bad_request(request, exception=interrupted(None)).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_post_is_refused_by_the_service_when_the_volunteer_is_not_assigned(
+    client: Any, world: World, monkeypatch: Any
+) -> None:
+    """The view asks nothing on a post but the role: whether the volunteer is assigned is the service's to decide,
+    under the family's lock (ADR 0023). A volunteer whose assignment ended after the form was opened, while the
+    family still loads for them (here the service's answer forced), gets the refusal on the form; nothing is saved."""
+    client.force_login(world.volunteer)
+    key = _form_key(client, world)
+    monkeypatch.setattr(services, "is_assigned", lambda *args, **kwargs: False)
+    response = _post(client, world, key)
+    assert response.status_code == 200
+    assert "Only a volunteer assigned to this family can log a visit." in response.content.decode()
+    assert not Visit.objects.exists() and not CaseNote.objects.exists() and _visit_entries() == 0
+
+
+@pytest.mark.django_db
+def test_only_a_volunteer_may_post_a_visit(client: Any, world: World) -> None:
+    for person in (world.coordinator, world.dsl, world.administrator):
+        client.force_login(person)
+        assert _post(client, world, str(services.uuid.uuid4())).status_code == 404
+    assert not Visit.objects.exists()
