@@ -76,14 +76,19 @@ def _fill(shape: tuple[str, ...], args: tuple[int, ...]) -> str:
     return "".join(pieces)
 
 
+def _keyed(view_name: Any, keys: tuple[Any, ...], current_app: str | None) -> str | None:
+    """The route's URL for these keys from its shape, or None when they are not all record keys or it has none."""
+    if not keys or not isinstance(view_name, str) or not all(type(key) is int and key >= 0 for key in keys):
+        return None
+    shape = _shape(view_name, len(keys), current_app)
+    return _fill(shape, keys) if shape is not None else None
+
+
 def reverse_keys(view_name: str, *keys: int) -> str:
     """``reverse(view_name, args=keys)``, through the same shapes as ``{% url %}`` when every key is a whole,
     non-negative number: for a link built in Python for each row of a list (the register's evidence links)."""
-    if keys and all(type(key) is int and key >= 0 for key in keys):
-        shape = _shape(view_name, len(keys), None)
-        if shape is not None:
-            return _fill(shape, keys)
-    return reverse(view_name, args=keys)
+    url = _keyed(view_name, keys, None)
+    return url if url is not None else reverse(view_name, args=keys)
 
 
 class URLNode(defaulttags.URLNode):
@@ -93,16 +98,14 @@ class URLNode(defaulttags.URLNode):
         args = tuple(arg.resolve(context) for arg in self.args)
         if not all(type(arg) is int and arg >= 0 for arg in args):
             return super().render(context)
-        view_name = self.view_name.resolve(context)
         request = getattr(context, "request", None)
         # As Django's tag chooses it: the request's own, else the namespace of the route that answered it.
         current_app = getattr(request, "current_app", _UNSET)
         if current_app is _UNSET:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        shape = _shape(view_name, len(args), current_app) if isinstance(view_name, str) else None
-        if shape is None:
+        url = _keyed(self.view_name.resolve(context), args, current_app)
+        if url is None:
             return super().render(context)
-        url = _fill(shape, args)
         if self.asvar:
             context[self.asvar] = url
             return ""
