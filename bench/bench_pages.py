@@ -14,7 +14,8 @@ request, so that each pays for its own. Each run logs real visits (warm-ups + re
 through the services like any other, so they stay in the database and its audit log.
 
 ``--only NAME`` times only the pages whose name contains NAME (with the two floors); ``--profile NAME`` runs
-cProfile over one page instead and prints where its time goes.
+cProfile over one page instead and prints where its time goes. ``--lower-bounds`` adds what an audited page cannot
+go below: the floor that also records a case-file read, and the family page with only its first sections.
 """
 
 import argparse
@@ -369,6 +370,12 @@ def main() -> int:
     parser.add_argument("--profile", metavar="PAGE", help="Profile the first page whose name contains PAGE instead.")
     parser.add_argument("--explain", metavar="PAGE", help="List that page's queries, slowest first, with times.")
     parser.add_argument(
+        "--lower-bounds",
+        action="store_true",
+        help="Also time what an audited page cannot avoid: the floor with one case-file read recorded, and the"
+        " family page with only some of its sections.",
+    )
+    parser.add_argument(
         "--split", action="store_true", help="Split each page's median into building SQL, database, templates, rest."
     )
     args = parser.parse_args()
@@ -492,6 +499,8 @@ def main() -> int:
     ]
     if dsl is not None:
         pages.append(("safeguarding dashboard", get(dsl, "safeguarding:dashboard"), ok))
+    if args.lower_bounds:
+        pages += lower_bound_pages(get(lead, "bench_audited_floor", family.pk), get(lead, "families:detail", family.pk))
 
     results: list[Measurement] = []
     with override_settings(ROOT_URLCONF="bench_urls", ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
@@ -541,6 +550,36 @@ def main() -> int:
         print(f"{result.name:<32} {result.median:>10.1f} {result.p95:>8.1f} {result.queries:>8} {ratio:>8}  {goal}")
     return 0
 
+
+def lower_bound_pages(audited_floor: Callable[[], Any], family_page: Callable[[], Any]) -> list[Page]:
+    """What no audited page can go below, timed in the same rounds as the pages: the floor that also records one read
+    of the case file (as every case-file page does, in the same transaction), and the family page itself with only
+    the sections named (the rest left out for that request alone: the page, its reader's standing and its audit
+    entries are otherwise the real ones)."""
+    from office import casefile
+
+    def family_page_with(*names: str) -> Callable[[], Any]:
+        def request() -> Any:
+            every = casefile.SECTIONS
+            casefile.SECTIONS = tuple(section for section in every if section.name in names)
+            try:
+                return family_page()
+            finally:
+                casefile.SECTIONS = every
+
+        return request
+
+    ok = expect_status(200)
+    return [
+        ("audited floor", audited_floor, ok),
+        ("case file: header only", family_page_with("header"), ok),
+        ("case file: 3 sections", family_page_with("header", "safeguarding", "details"), ok),
+        ("case file: 7 sections", family_page_with(*OVERVIEW_SECTIONS), ok),
+    ]
+
+
+# What an overview of the case file would keep if its records moved to pages of their own (bench/README.md).
+OVERVIEW_SECTIONS = ("header", "safeguarding", "details", "household", "referral", "assignments", "ending")
 
 # The pages whose goal is at most 1.5 times the floor's median (issue: national scale).
 GOAL_PAGES = {

@@ -3,6 +3,9 @@
 - ``bench/trivial/``: no template and no query of its own (the framework and the middleware alone).
 - ``bench/floor/``: the *authenticated floor*: signed in, behind the same middleware and session as every page, one
   query for 50 families of the user's scheme rendered through ``base.html``. The work no page can avoid.
+- ``bench/audited-floor/<family>/``: the authenticated floor that also records one read of a family's case file
+  (``office.services.case_file_opened``: the entry every case-file page writes, in the request's transaction). What
+  a page that discloses anything cannot avoid; timed with ``bench_pages.py --lower-bounds``.
 - ``bench/insert/``: the bare authenticated insert: a POST with its CSRF check that runs one INSERT and redirects,
   as the visit form does; what logging a visit is measured against. The table it writes to is the benchmark's own
   (created by ``ensure_insert_table``), never one of the app's.
@@ -20,6 +23,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods
 
 from families.models import Family
+from office import services
 
 FLOOR = engines["django"].from_string(
     """{% extends "base.html" %}
@@ -53,8 +57,20 @@ def trivial(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @login_required
 def floor(request: HttpRequest) -> HttpResponse:
+    return _floor_page(request)
+
+
+def _floor_page(request: HttpRequest) -> HttpResponse:
     families = Family.objects.filter(scheme_id=request.user.scheme_id).only("reference", "family_name", "status")
     return HttpResponse(FLOOR.render({"families": families.order_by("reference")[:50]}, request))
+
+
+@require_http_methods(["GET"])
+@login_required
+def audited_floor(request: HttpRequest, family_pk: int) -> HttpResponse:
+    family = Family.objects.get(pk=family_pk, scheme_id=request.user.scheme_id)
+    services.case_file_opened(family=family, reader=request.user)
+    return _floor_page(request)
 
 
 @require_http_methods(["POST"])
@@ -75,6 +91,7 @@ handler400 = "homestart.views.bad_request"
 urlpatterns = [
     path("bench/trivial/", trivial, name="bench_trivial"),
     path("bench/floor/", floor, name="bench_floor"),
+    path("bench/audited-floor/<int:family_pk>/", audited_floor, name="bench_audited_floor"),
     path("bench/insert/", insert, name="bench_insert"),
     path("", include("homestart.urls")),
 ]
