@@ -376,6 +376,11 @@ def main() -> int:
         " family page with only some of its sections.",
     )
     parser.add_argument(
+        "--section-costs",
+        action="store_true",
+        help="With --lower-bounds: also the family page's seven first sections plus each other section in turn.",
+    )
+    parser.add_argument(
         "--split", action="store_true", help="Split each page's median into building SQL, database, templates, rest."
     )
     args = parser.parse_args()
@@ -500,7 +505,11 @@ def main() -> int:
     if dsl is not None:
         pages.append(("safeguarding dashboard", get(dsl, "safeguarding:dashboard"), ok))
     if args.lower_bounds:
-        pages += lower_bound_pages(get(lead, "bench_audited_floor", family.pk), get(lead, "families:detail", family.pk))
+        pages += lower_bound_pages(
+            get(lead, "bench_audited_floor", family.pk),
+            get(lead, "families:detail", family.pk),
+            section_costs=args.section_costs,
+        )
 
     results: list[Measurement] = []
     with override_settings(ROOT_URLCONF="bench_urls", ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
@@ -551,11 +560,14 @@ def main() -> int:
     return 0
 
 
-def lower_bound_pages(audited_floor: Callable[[], Any], family_page: Callable[[], Any]) -> list[Page]:
+def lower_bound_pages(
+    audited_floor: Callable[[], Any], family_page: Callable[[], Any], *, section_costs: bool = False
+) -> list[Page]:
     """What no audited page can go below, timed in the same rounds as the pages: the floor that also records one read
     of the case file (as every case-file page does, in the same transaction), and the family page itself with only
     the sections named (the rest left out for that request alone: the page, its reader's standing and its audit
-    entries are otherwise the real ones)."""
+    entries are otherwise the real ones). With ``section_costs``, also the seven first sections with each other
+    section in turn: what each of those adds."""
     from office import casefile
 
     def family_page_with(*names: str) -> Callable[[], Any]:
@@ -570,12 +582,16 @@ def lower_bound_pages(audited_floor: Callable[[], Any], family_page: Callable[[]
         return request
 
     ok = expect_status(200)
-    return [
+    pages: list[Page] = [
         ("audited floor", audited_floor, ok),
         ("case file: header only", family_page_with("header"), ok),
         ("case file: 3 sections", family_page_with("header", "safeguarding", "details"), ok),
         ("case file: 7 sections", family_page_with(*OVERVIEW_SECTIONS), ok),
     ]
+    if section_costs:
+        others = [section.name for section in casefile.SECTIONS if section.name not in OVERVIEW_SECTIONS]
+        pages += [(f"case file: 7 + {name}", family_page_with(*OVERVIEW_SECTIONS, name), ok) for name in others]
+    return pages
 
 
 # What an overview of the case file would keep if its records moved to pages of their own (bench/README.md).
