@@ -109,7 +109,12 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Each worker keeps its database connection between requests (ADR 0025): a new PostgreSQL connection for every
+# request cost about half the server's time under load (bench/README.md, Load). A connection found dead when a
+# request starts (the database restarted, the connection ended) is replaced before the request uses it. The
+# development server starts a thread per request, so there the connection is closed after each one.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A queryset's iterator() (every ModelChoiceField's options, the register's CSV) reads its rows in one query rather
 # than through a PostgreSQL server-side cursor (DECLARE, FETCH, CLOSE: two round trips more, about 0.3 ms a form
 # field); what is iterated is a scheme's worth of rows at most. It is also what a transaction-pooling connection
