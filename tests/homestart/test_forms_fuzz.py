@@ -216,11 +216,14 @@ def domain_snapshot() -> dict[str, Any]:
 
 
 def resolve(data: dict[str, Any], refs: dict[str, Callable[[], str]]) -> dict[str, str]:
+    # The day the form is sent, not the day the module was imported: a run that passes midnight would otherwise send
+    # "tomorrow" as today, and a future date the form must refuse would be accepted.
+    now = timezone.localdate()
     base = {
-        "today": lambda: today.isoformat(),
-        "yesterday": lambda: (today - datetime.timedelta(days=1)).isoformat(),
-        "last_week": lambda: (today - datetime.timedelta(days=7)).isoformat(),
-        "tomorrow": lambda: (today + datetime.timedelta(days=1)).isoformat(),
+        "today": lambda: now.isoformat(),
+        "yesterday": lambda: (now - datetime.timedelta(days=1)).isoformat(),
+        "last_week": lambda: (now - datetime.timedelta(days=7)).isoformat(),
+        "tomorrow": lambda: (now + datetime.timedelta(days=1)).isoformat(),
     }
     base.update(refs)
     return {
