@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -264,3 +265,19 @@ def world(db: Any) -> World:
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def real_server_env(application_name: str = "homestart-test-server") -> dict[str, str]:
+    """What a real server process (``bench.loadclient.gunicorn``) needs to serve this test's database with the test
+    settings, its connections named ``application_name`` (in ``pg_stat_activity``). Skips the test off PostgreSQL,
+    where no other process can share the test database; the test must commit its data
+    (``django_db(transaction=True)``) for the server to see it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a real server process shares the test database only on PostgreSQL")
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    return {
+        "DJANGO_SETTINGS_MODULE": "homestart.settings_test",
+        "DATABASE_URL": f"{url}?application_name={application_name}",
+        "AUDIT_STRICT": "true" if settings.AUDIT_STRICT else "false",
+    }

@@ -11,15 +11,13 @@ import threading
 import time
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from bench import loadclient
 from families.models import Visit
 from homestart.models import Role
-from tests.conftest import PASSWORD, make_family, make_scheme, make_user
+from tests.conftest import PASSWORD, make_family, make_scheme, make_user, real_server_env
 
 pytestmark = pytest.mark.postgres
 CLIENTS = 10
@@ -29,19 +27,12 @@ NAMES = ["Adeyemi", "Brown", "Chen", "Davies", "Evans", "Fraser", "Gill", "Hughe
 
 @pytest.mark.django_db(transaction=True)
 def test_ten_volunteers_logging_visits_at_once_lose_nothing() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("a real server process shares the test database only on PostgreSQL")
+    env = real_server_env()
     scheme = make_scheme("LDT")
     coordinator = make_user(scheme, "loadcoordinator", Role.COORDINATOR)
     volunteers = [make_user(scheme, f"loadvolunteer{n}", Role.VOLUNTEER) for n in range(CLIENTS)]
     families = [make_family(coordinator, NAMES[n], volunteer=volunteers[n]) for n in range(CLIENTS)]
     visits_before = Visit.objects.count()
-    database = connection.settings_dict
-    env = {
-        "DJANGO_SETTINGS_MODULE": "homestart.settings_test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "AUDIT_STRICT": "true" if settings.AUDIT_STRICT else "false",
-    }
     saved: list[str] = []
     failures: list[str] = []
     lock = threading.Lock()

@@ -8,16 +8,21 @@ from django.urls import reverse
 
 from bench import loadclient
 from homestart.models import Role
-from tests.conftest import PASSWORD, make_family, make_scheme, make_user
+from tests.conftest import PASSWORD, make_family, make_scheme, make_user, real_server_env
 
 pytestmark = pytest.mark.postgres
 
 
+# The name this test's server gives its connections: no other server's, even one still closing its connections.
+SERVER = "homestart-test-connections"
+
+
 def _app_backends() -> set[int]:
-    """The server's connections to this test's database: every one but this test's own."""
+    """The server's connections to this test's database, by the name they carry."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [SERVER],
         )
         return {pid for (pid,) in cursor.fetchall()}
 
@@ -30,18 +35,11 @@ def _end(pids: set[int]) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_keeps_its_connection_and_replaces_one_that_died() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("a real server process shares the test database only on PostgreSQL")
+    env = real_server_env(application_name=SERVER)
     scheme = make_scheme("CNX")
     coordinator = make_user(scheme, "cnxcoordinator", Role.COORDINATOR)
     volunteer = make_user(scheme, "cnxvolunteer", Role.VOLUNTEER)
     make_family(coordinator, "Okafor", volunteer=volunteer)
-    database = connection.settings_dict
-    env = {
-        "DJANGO_SETTINGS_MODULE": "homestart.settings_test",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "AUDIT_STRICT": "true" if settings.AUDIT_STRICT else "false",
-    }
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0  # the production setting, DEBUG off
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]
 
